@@ -1,0 +1,29 @@
+"""AES-256-GCM for secrets at rest; every token names the key that sealed it, so keys can rotate."""
+
+import os
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+_NONCE = 12
+
+
+class AesGcmCipher:
+    """Token layout: key id, b":", 12-byte nonce, ciphertext with tag. Encrypts with the current key."""
+
+    def __init__(self, keys: dict[str, bytes], current: str) -> None:
+        if current not in keys or any(len(k) != 32 for k in keys.values()):
+            raise ValueError("encryption keys must be 32 bytes and include the current key id")
+        self._keys = {kid: AESGCM(key) for kid, key in keys.items()}
+        self._current = current
+
+    def encrypt(self, plaintext: bytes) -> bytes:
+        nonce = os.urandom(_NONCE)
+        kid = self._current.encode()
+        return kid + b":" + nonce + self._keys[self._current].encrypt(nonce, plaintext, kid)
+
+    def decrypt(self, token: bytes) -> bytes:
+        kid, _, rest = token.partition(b":")
+        key = self._keys.get(kid.decode(errors="replace"))
+        if key is None:
+            raise KeyError("no key for this ciphertext; restore the key file that was used to write it")
+        return key.decrypt(rest[:_NONCE], rest[_NONCE:], kid)

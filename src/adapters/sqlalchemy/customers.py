@@ -1,0 +1,193 @@
+"""SQL repositories for customers and follow-ups. The record scope is part of every customer query."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    false,
+    insert,
+    literal_column,
+    or_,
+    select,
+    text,
+    true,
+    tuple_,
+    update,
+)
+
+from adapters.sqlalchemy.identity import subtree
+from adapters.sqlalchemy.tables import customers, departments, follow_ups, users
+from domain.customers.models import (
+    Customer,
+    CustomerFields,
+    CustomerListQuery,
+    CustomerStage,
+    CustomerSummary,
+    FollowUp,
+    FollowUpKind,
+)
+from domain.identity.models import Actor
+from domain.identity.permissions import Scope
+from domain.shared.paging import Page, decode_cursor, encode_cursor
+
+_SORT_COLUMNS = {"-created": (customers.c.created_at, True), "created": (customers.c.created_at, False),
+                 "name": (customers.c.name, False), "-name": (customers.c.name, True)}
+_SUMMARY = select(customers.c.id, customers.c.name, customers.c.credit_code, customers.c.stage, customers.c.region,
+                  users.c.display_name.label("owner_name"), customers.c.created_at
+                  ).join(users, users.c.id == customers.c.owner_id)
+_DENSE_HITS = 2000  # above this many trigram hits a LIKE walk in index order stops sooner
+
+
+def scope_clause(actor: Actor) -> ColumnElement[bool]:
+    """The rows of `customers` the actor may see: own, department subtree (plus own), all, or none."""
+    scope = actor.scope("customer")
+    if scope is Scope.ALL:
+        return true()
+    own = customers.c.owner_id == actor.user_id
+    if scope is Scope.DEPARTMENT and actor.department_id is not None:
+        return or_(own, customers.c.department_id.in_(subtree(actor.department_id)))
+    return own if scope is not None else false()
+
+
+class SqlCustomerRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def add(self, customer: Customer) -> int:
+        values = _values(customer) | {"created_at": customer.created_at, "created_by": customer.created_by,
+                                      "form_token": customer.form_token}
+        return int(self._db.execute(insert(customers).values(values).returning(customers.c.id)).scalar_one())
+
+    def get(self, customer_id: int, actor: Actor) -> Customer | None:
+        row = self._db.execute(select(customers).where(customers.c.id == customer_id, scope_clause(actor))).first()
+        return _to_customer(row) if row else None
+
+    def get_by_form_token(self, form_token: str, actor: Actor) -> Customer | None:
+        row = self._db.execute(select(customers).where(customers.c.form_token == form_token)).first()
+        return _to_customer(row) if row else None
+
+    def update(self, customer: Customer, expected_version: int) -> bool:
+        result = self._db.execute(update(customers).where(
+            customers.c.id == customer.id, customers.c.version == expected_version).values(_values(customer)))
+        return result.rowcount == 1
+
+    def credit_code_holder(self, credit_code: str) -> int | None:
+        return self._db.execute(select(customers.c.id).where(customers.c.credit_code == credit_code)).scalar()
+
+    def owner_department(self, owner_id: int) -> tuple[bool, int | None]:
+        row = self._db.execute(select(users.c.is_active, users.c.department_id).where(users.c.id == owner_id)).first()
+        return (bool(row.is_active), row.department_id) if row else (False, None)
+
+    def department_of(self, department_id: int | None, actor: Actor) -> bool:
+        if department_id is None or actor.department_id is None:
+            return False
+        found = self._db.execute(subtree(actor.department_id).where(departments.c.id == department_id)).first()
+        return found is not None
+
+    def search(self, query: CustomerListQuery, actor: Actor) -> Page[CustomerSummary]:
+        column, descending = _SORT_COLUMNS.get(query.sort, _SORT_COLUMNS["-created"])
+        statement = _SUMMARY.where(customers.c.archived_at.is_(None), scope_clause(actor))
+        statement = self._filtered(statement, query)
+        after, before = decode_cursor(query.after), decode_cursor(query.before)
+        backwards = before is not None and after is None
+        cursor = before if backwards else after
+        if cursor is not None:
+            key = (_cursor_value(column, cursor[0]), cursor[1])
+            newer = descending != backwards  # walking towards smaller keys
+            bound = tuple_(column, customers.c.id)
+            statement = statement.where(bound < tuple_(*key) if newer else bound > tuple_(*key))
+        order_desc = descending != backwards
+        order = (column.desc(), customers.c.id.desc()) if order_desc else (column.asc(), customers.c.id.asc())
+        rows = list(self._db.execute(statement.order_by(*order).limit(query.per_page + 1)))
+        return _page(rows, query, column.key, backwards, cursor is not None)
+
+    def _filtered(self, statement: Select[Any], query: CustomerListQuery) -> Select[Any]:
+        if query.stage:
+            statement = statement.where(customers.c.stage == query.stage.value)
+        if query.owner_id:
+            statement = statement.where(customers.c.owner_id == query.owner_id)
+        if query.text:
+            statement = statement.where(self._text_match(query.text))
+        return statement
+
+    def _text_match(self, term: str) -> ColumnElement[bool]:
+        code_match = customers.c.credit_code == term.upper()
+        if self._db.dialect.name != "sqlite":
+            return or_(customers.c.name.icontains(term, autoescape=True), code_match)
+        like = or_(customers.c.name.contains(term, autoescape=True), code_match)
+        if len(term) < 3:
+            return like
+        phrase = '"' + term.replace('"', '""') + '"'
+        hits = self._db.execute(text(
+            "SELECT count(*) FROM (SELECT rowid FROM customers_fts WHERE customers_fts MATCH :q LIMIT :cap)"),
+            {"q": phrase, "cap": _DENSE_HITS + 1}).scalar_one()
+        if hits > _DENSE_HITS:
+            return like
+        fts = select(literal_column("rowid")).select_from(text("customers_fts")).where(
+            text("customers_fts MATCH :q").bindparams(q=phrase))
+        return customers.c.id.in_(fts)
+
+
+class SqlFollowUpRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def add(self, follow_up: FollowUp) -> int:
+        return int(self._db.execute(insert(follow_ups).values(
+            customer_id=follow_up.customer_id, author_id=follow_up.author_id, kind=follow_up.kind.value,
+            content=follow_up.content, next_action_on=follow_up.next_action_on, created_at=follow_up.created_at,
+        ).returning(follow_ups.c.id)).scalar_one())
+
+    def for_customer(self, customer_id: int, limit: int = 100) -> list[FollowUp]:
+        rows = self._db.execute(
+            select(follow_ups, users.c.display_name).join(users, users.c.id == follow_ups.c.author_id)
+            .where(follow_ups.c.customer_id == customer_id)
+            .order_by(follow_ups.c.created_at.desc(), follow_ups.c.id.desc()).limit(limit))
+        return [FollowUp(r.id, r.customer_id, r.author_id, FollowUpKind(r.kind), r.content, r.next_action_on,
+                         r.created_at, r.display_name) for r in rows]
+
+
+def _cursor_value(column: Any, value: str | int | None) -> Any:
+    if column is customers.c.created_at and isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return datetime.min
+    return "" if value is None else str(value)
+
+
+def _page(rows: list[Row[Any]], query: CustomerListQuery, key: str, backwards: bool,
+          had_cursor: bool) -> Page[CustomerSummary]:
+    more = len(rows) > query.per_page
+    rows = rows[: query.per_page]
+    if backwards:
+        rows.reverse()
+    items = [CustomerSummary(r.id, r.name, r.credit_code, r.stage, r.region, r.owner_name, r.created_at.date())
+             for r in rows]
+    if not rows:
+        return Page(items, None, None)
+
+    def cursor(row: Row[Any]) -> str:
+        value = getattr(row, key)
+        return encode_cursor((value.isoformat() if isinstance(value, datetime) else value, row.id))
+
+    has_next = had_cursor if backwards else more
+    has_prev = more if backwards else had_cursor
+    return Page(items, cursor(rows[-1]) if has_next else None, cursor(rows[0]) if has_prev else None)
+
+
+def _values(customer: Customer) -> dict[str, Any]:
+    return customer.fields.as_values() | {
+        "department_id": customer.department_id, "updated_at": customer.updated_at,
+        "version": customer.version, "archived_at": customer.archived_at}
+
+
+def _to_customer(row: Row[Any]) -> Customer:
+    fields = CustomerFields(row.name, row.credit_code, row.industry, row.region, CustomerStage(row.stage),
+                            row.owner_id, row.phone, row.email)
+    return Customer(row.id, fields, row.department_id, row.created_at, row.updated_at, row.created_by, row.version,
+                    row.archived_at, row.form_token)

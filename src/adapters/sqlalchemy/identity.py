@@ -1,0 +1,175 @@
+"""SQL repositories for users, recovery codes, setup tokens and sessions."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Row, Select, delete, func, insert, select, update
+
+from adapters.sqlalchemy.tables import auth_sessions, departments, recovery_codes, setup_tokens, user_roles, users
+from domain.identity.models import Actor, AuthSession, Stage, User
+
+
+def subtree(department_id: int) -> Select[Any]:
+    """Ids of the department and every department below it (materialised path prefix)."""
+    root = select(departments.c.path).where(departments.c.id == department_id).scalar_subquery()
+    return select(departments.c.id).where(departments.c.path.startswith(root))
+
+
+_USER_COLUMNS = [users.c.id, users.c.username, users.c.display_name, users.c.password_hash, users.c.department_id,
+                 users.c.is_active, users.c.totp_secret, users.c.totp_confirmed, users.c.totp_last_step,
+                 users.c.failed_logins, users.c.locked_until, users.c.created_at]
+
+
+class SqlUserRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def add(self, user: User) -> int:
+        user_id = self._db.execute(insert(users).values(_user_values(user)).returning(users.c.id)).scalar_one()
+        self._write_roles(user_id, user.roles)
+        return int(user_id)
+
+    def get(self, user_id: int) -> User | None:
+        return self._one(select(*_USER_COLUMNS).where(users.c.id == user_id))
+
+    def get_by_username(self, username: str) -> User | None:
+        return self._one(select(*_USER_COLUMNS).where(users.c.username == username))
+
+    def administrator_exists(self) -> bool:
+        found = select(users.c.id).join(user_roles, user_roles.c.user_id == users.c.id).where(
+            user_roles.c.role == "administrator", users.c.is_active).limit(1)
+        return self._db.execute(found).first() is not None
+
+    def save(self, user: User) -> None:
+        values = _user_values(user)
+        for counter in ("failed_logins", "totp_last_step", "locked_until"):  # changed only atomically
+            values.pop(counter)
+        self._db.execute(update(users).where(users.c.id == user.id).values(values))
+        assert user.id is not None
+        self._write_roles(user.id, user.roles)
+
+    def names(self, user_ids: set[int]) -> dict[int, str]:
+        rows = self._db.execute(select(users.c.id, users.c.display_name).where(users.c.id.in_(user_ids)))
+        return {row.id: row.display_name for row in rows}
+
+    def active_users(self, department_id: int | None = None) -> list[User]:
+        statement = select(*_USER_COLUMNS).where(users.c.is_active).order_by(users.c.display_name, users.c.id)
+        if department_id is not None:
+            statement = statement.where(users.c.department_id.in_(subtree(department_id)))
+        rows = self._db.execute(statement)
+        return [_to_user(row, frozenset()) for row in rows]
+
+    def advance_totp_step(self, user_id: int, step: int) -> bool:
+        result = self._db.execute(
+            update(users).where(users.c.id == user_id)
+            .where((users.c.totp_last_step.is_(None)) | (users.c.totp_last_step < step))
+            .values(totp_last_step=step))
+        return result.rowcount == 1
+
+    def record_login_failure(self, user_id: int, at: datetime, limit: int, lock_for: timedelta) -> bool:
+        failures = self._db.execute(
+            update(users).where(users.c.id == user_id).values(failed_logins=users.c.failed_logins + 1)
+            .returning(users.c.failed_logins)).scalar_one()
+        if failures < limit:
+            return False
+        self._db.execute(update(users).where(users.c.id == user_id).values(failed_logins=0, locked_until=at + lock_for))
+        return True
+
+    def reset_login_failures(self, user_id: int) -> None:
+        self._db.execute(update(users).where(users.c.id == user_id).values(failed_logins=0, locked_until=None))
+
+    def replace_recovery_codes(self, user_id: int, code_hashes: list[str]) -> None:
+        self._db.execute(delete(recovery_codes).where(recovery_codes.c.user_id == user_id))
+        self._db.execute(insert(recovery_codes), [{"user_id": user_id, "code_hash": h} for h in code_hashes])
+
+    def use_recovery_code(self, user_id: int, code_hash: str, at: datetime) -> bool:
+        result = self._db.execute(
+            update(recovery_codes).where(recovery_codes.c.user_id == user_id, recovery_codes.c.code_hash == code_hash,
+                                         recovery_codes.c.used_at.is_(None)).values(used_at=at))
+        return result.rowcount == 1
+
+    def remaining_recovery_codes(self, user_id: int) -> int:
+        return int(self._db.execute(select(func.count()).select_from(recovery_codes).where(
+            recovery_codes.c.user_id == user_id, recovery_codes.c.used_at.is_(None))).scalar_one())
+
+    def add_setup_token(self, token_hash: str, expires_at: datetime) -> None:
+        self._db.execute(insert(setup_tokens).values(token_hash=token_hash, expires_at=expires_at))
+
+    def consume_setup_token(self, token_hash: str, at: datetime) -> bool:
+        result = self._db.execute(
+            update(setup_tokens).where(setup_tokens.c.token_hash == token_hash, setup_tokens.c.used_at.is_(None),
+                                       setup_tokens.c.expires_at > at).values(used_at=at))
+        return result.rowcount == 1
+
+    def _one(self, statement: Any) -> User | None:
+        row = self._db.execute(statement).first()
+        return _to_user(row, self._roles(row.id)) if row else None
+
+    def _roles(self, user_id: int) -> frozenset[str]:
+        return frozenset(self._db.execute(select(user_roles.c.role).where(user_roles.c.user_id == user_id)).scalars())
+
+    def _write_roles(self, user_id: int, roles: frozenset[str]) -> None:
+        self._db.execute(delete(user_roles).where(user_roles.c.user_id == user_id))
+        if roles:
+            self._db.execute(insert(user_roles), [{"user_id": user_id, "role": r} for r in sorted(roles)])
+
+
+_LOAD_SESSION = (
+    select(auth_sessions, users.c.username, users.c.display_name, users.c.department_id, users.c.is_active)
+    .outerjoin(users, users.c.id == auth_sessions.c.user_id)
+)
+
+
+class SqlSessionRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def add(self, session: AuthSession) -> None:
+        self._db.execute(insert(auth_sessions).values(
+            token_hash=session.token_hash, user_id=session.user_id, stage=session.stage.value,
+            created_at=session.created_at, last_seen_at=session.last_seen_at, ip=session.ip,
+            user_agent=session.user_agent, code_failures=session.code_failures, data=session.data))
+
+    def load(self, token_hash: str) -> AuthSession | None:
+        row = self._db.execute(_LOAD_SESSION.where(auth_sessions.c.token_hash == token_hash)).first()
+        if row is None:
+            return None
+        actor = None
+        if row.user_id is not None and row.is_active:
+            roles = frozenset(self._db.execute(
+                select(user_roles.c.role).where(user_roles.c.user_id == row.user_id)).scalars())
+            actor = Actor(row.user_id, row.username, row.display_name, roles, row.department_id, row.ip)
+        return AuthSession(row.token_hash, Stage(row.stage), row.created_at, row.last_seen_at, row.user_id, row.ip,
+                           row.user_agent, row.code_failures, dict(row.data or {}), actor)
+
+    def delete(self, token_hash: str) -> None:
+        self._db.execute(delete(auth_sessions).where(auth_sessions.c.token_hash == token_hash))
+
+    def touch(self, token_hash: str, at: datetime) -> None:
+        self._db.execute(update(auth_sessions).where(auth_sessions.c.token_hash == token_hash).values(last_seen_at=at))
+
+    def save_data(self, token_hash: str, data: dict[str, Any]) -> None:
+        self._db.execute(update(auth_sessions).where(auth_sessions.c.token_hash == token_hash).values(data=data))
+
+    def count_code_failure(self, token_hash: str) -> int:
+        count = self._db.execute(
+            update(auth_sessions).where(auth_sessions.c.token_hash == token_hash)
+            .values(code_failures=auth_sessions.c.code_failures + 1).returning(auth_sessions.c.code_failures)
+        ).scalar_one_or_none()
+        return int(count or 0)
+
+    def delete_idle(self, before: datetime) -> int:
+        return self._db.execute(delete(auth_sessions).where(auth_sessions.c.last_seen_at < before)).rowcount
+
+
+def _user_values(user: User) -> dict[str, Any]:
+    return {"username": user.username, "display_name": user.display_name, "password_hash": user.password_hash,
+            "department_id": user.department_id, "is_active": user.is_active, "totp_secret": user.totp_secret,
+            "totp_confirmed": user.totp_confirmed, "totp_last_step": user.totp_last_step,
+            "failed_logins": user.failed_logins, "locked_until": user.locked_until, "created_at": user.created_at}
+
+
+def _to_user(row: Row[Any], roles: frozenset[str]) -> User:
+    return User(row.id, row.username, row.display_name, row.password_hash, roles, row.created_at, row.department_id,
+                row.is_active, row.totp_secret, row.totp_confirmed, row.totp_last_step, row.failed_logins,
+                row.locked_until)

@@ -1,0 +1,160 @@
+"""Schema as SQLAlchemy Core tables. Repositories map rows to domain objects by hand."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s", "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s", "pk": "pk_%(table_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+})
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in Python; naive UTC text on SQLite, timestamptz on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+departments = Table(
+    "departments", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("parent_id", ForeignKey("departments.id"), nullable=True),
+    Column("path", String(255), nullable=False, index=True),  # "/1/4/": subtree = path prefix
+)
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", String(100), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("department_id", ForeignKey("departments.id"), nullable=True),
+    Column("is_active", Boolean, nullable=False, default=True),
+    Column("totp_secret", LargeBinary, nullable=True),
+    Column("totp_confirmed", Boolean, nullable=False, default=False),
+    Column("totp_last_step", BigInteger, nullable=True),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", UtcDateTime, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+user_roles = Table(
+    "user_roles", metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(50), primary_key=True),
+)
+
+recovery_codes = Table(
+    "recovery_codes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("code_hash", String(64), nullable=False),
+    Column("used_at", UtcDateTime, nullable=True),
+    UniqueConstraint("user_id", "code_hash"),
+)
+
+setup_tokens = Table(
+    "setup_tokens", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime, nullable=True),
+)
+
+auth_sessions = Table(
+    "auth_sessions", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=True, index=True),
+    Column("stage", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False, index=True),
+    Column("ip", String(64), nullable=True),
+    Column("user_agent", String(200), nullable=True),
+    Column("code_failures", Integer, nullable=False, default=0),
+    Column("data", JSON, nullable=False, default=dict),
+)
+
+customers = Table(
+    "customers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("credit_code", String(18), nullable=True, unique=True),
+    Column("industry", String(32), nullable=False),
+    Column("region", String(32), nullable=False),
+    Column("stage", String(16), nullable=False),
+    Column("owner_id", ForeignKey("users.id"), nullable=False),
+    Column("department_id", ForeignKey("departments.id"), nullable=True),
+    Column("phone", String(32), nullable=True),
+    Column("email", String(254), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("created_by", ForeignKey("users.id"), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("archived_at", UtcDateTime, nullable=True),
+    Column("form_token", String(64), nullable=True, unique=True),
+    Index("ix_customers_created", "created_at", "id"),
+    Index("ix_customers_name", "name", "id"),
+    Index("ix_customers_stage_created", "stage", "created_at", "id"),
+    Index("ix_customers_owner_created", "owner_id", "created_at", "id"),
+    Index("ix_customers_stage_owner_created", "stage", "owner_id", "created_at", "id"),
+    Index("ix_customers_department_created", "department_id", "created_at", "id"),
+)
+
+follow_ups = Table(
+    "follow_ups", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("customer_id", ForeignKey("customers.id"), nullable=False),
+    Column("author_id", ForeignKey("users.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("next_action_on", Date, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_follow_ups_customer_created", "customer_id", "created_at", "id"),
+)
+
+audit_events = Table(
+    "audit_events", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("occurred_at", UtcDateTime, nullable=False, index=True),
+    Column("actor_id", Integer, nullable=True, index=True),  # no FK: the trail outlives users
+    Column("ip", String(64), nullable=True),
+    Column("action", String(64), nullable=False),
+    Column("entity_type", String(32), nullable=True),
+    Column("entity_id", String(64), nullable=True),
+    Column("before", JSON, nullable=True),
+    Column("after", JSON, nullable=True),
+    Index("ix_audit_events_entity", "entity_type", "entity_id", "id"),
+)

@@ -1,0 +1,48 @@
+"""The SQL unit of work: one connection, one transaction, the repositories on it."""
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine, RootTransaction
+from sqlalchemy.exc import IntegrityError
+
+from adapters.sqlalchemy.audit import SqlAuditLog
+from adapters.sqlalchemy.customers import SqlCustomerRepository, SqlFollowUpRepository
+from adapters.sqlalchemy.identity import SqlSessionRepository, SqlUserRepository
+from domain.shared.errors import Conflict
+
+
+class SqlUnitOfWork:
+    """Use once per `with` block; it may be entered again afterwards for a new transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+        self._transaction: RootTransaction | None = None
+
+    def __enter__(self) -> Self:
+        self._connection = self._engine.connect()
+        self._transaction = self._connection.begin()
+        self.users = SqlUserRepository(self._connection)
+        self.sessions = SqlSessionRepository(self._connection)
+        self.customers = SqlCustomerRepository(self._connection)
+        self.follow_ups = SqlFollowUpRepository(self._connection)
+        self.audit = SqlAuditLog(self._connection)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self._connection is not None and self._transaction is not None
+        if self._transaction.is_active:
+            self._transaction.rollback()  # discards work on error or read-only use
+        self._connection.close()
+        if isinstance(exc, IntegrityError):  # a unique rule lost a race: a domain conflict, not a crash
+            raise Conflict(str(exc.orig)) from exc
+
+    def commit(self) -> None:
+        assert self._transaction is not None
+        try:
+            self._transaction.commit()
+        except IntegrityError as error:
+            raise Conflict(str(error.orig)) from error

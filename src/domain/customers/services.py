@@ -1,0 +1,197 @@
+"""Customer use cases. Every one checks the actor's permission and reads through the record scope."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from domain.audit.models import AuditEvent, Values, changed_values
+from domain.customers.errors import CustomerArchived
+from domain.customers.models import Customer, CustomerListQuery, CustomerSummary, FollowUp
+from domain.customers.validation import customer_fields, follow_up_fields
+from domain.identity.models import Actor
+from domain.identity.permissions import Permission, Scope
+from domain.shared.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from domain.shared.paging import Page
+from domain.shared.ports import Clock
+from domain.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class CustomerDetail:
+    customer: Customer
+    owner_name: str
+    follow_ups: list[FollowUp]
+
+
+def require(actor: Actor, permission: Permission) -> None:
+    """Raise PermissionDenied unless the actor holds `permission` (deny by default)."""
+    if not actor.can(permission):
+        raise PermissionDenied(permission.value)
+
+
+def search_customers(query: CustomerListQuery, *, actor: Actor, uow: UnitOfWork) -> Page[CustomerSummary]:
+    """One keyset page of the customers the actor may see."""
+    require(actor, Permission.CUSTOMER_READ)
+    with uow:
+        return uow.customers.search(query, actor)
+
+
+def get_customer(customer_id: int, *, actor: Actor, uow: UnitOfWork) -> CustomerDetail:
+    """A customer in the actor's scope with its owner and follow-up timeline; NotFound otherwise."""
+    require(actor, Permission.CUSTOMER_READ)
+    with uow:
+        customer = _in_scope(customer_id, actor, uow)
+        owner = uow.users.names({customer.owner_id}).get(customer.owner_id, "")
+        return CustomerDetail(customer, owner, uow.follow_ups.for_customer(customer_id))
+
+
+def assignable_owners(*, actor: Actor, uow: UnitOfWork) -> list[tuple[int, str]]:
+    """(id, name) of the users the actor may make owner of a customer: themselves, their team, or anyone."""
+    scope = actor.scope("customer")
+    if not actor.can(Permission.CUSTOMER_ASSIGN) or scope in (Scope.OWN, None):
+        return [(actor.user_id, actor.display_name)]
+    department = actor.department_id if scope is Scope.DEPARTMENT else None
+    if scope is Scope.DEPARTMENT and department is None:
+        return [(actor.user_id, actor.display_name)]
+    with uow:
+        return [(u.id, u.display_name) for u in uow.users.active_users(department) if u.id is not None]
+
+
+def customer_by_form_token(form_token: str, *, actor: Actor, uow: UnitOfWork) -> Customer:
+    """The customer a create form already made (double submit); NotFound if none."""
+    require(actor, Permission.CUSTOMER_CREATE)
+    with uow:
+        customer = uow.customers.get_by_form_token(form_token, actor) if form_token else None
+    if customer is None:
+        raise NotFound()
+    return customer
+
+
+def register_customer(
+    raw: Mapping[str, str], form_token: str, *, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> Customer:
+    """Create a customer; a repeated form token returns the customer it already created."""
+    require(actor, Permission.CUSTOMER_CREATE)
+    fields = customer_fields(raw)
+    now = clock.now()
+    with uow:
+        existing = uow.customers.get_by_form_token(form_token, actor) if form_token else None
+        if existing:
+            return existing
+        department_id = _check_owner(fields.owner_id, actor, uow)
+        _check_credit_code_free(fields.credit_code, None, uow)
+        customer = Customer(None, fields, department_id, now, now, actor.user_id, form_token=form_token or None)
+        customer.id = uow.customers.add(customer)
+        uow.audit.append(_event("customer.created", customer, actor, now, after=fields.as_values()))
+        uow.commit()
+    return customer
+
+
+def update_customer(
+    customer_id: int, raw: Mapping[str, str], expected_version: int, *, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> Customer:
+    """Save edits made on `expected_version`; raises StaleVersion if someone saved in between."""
+    require(actor, Permission.CUSTOMER_UPDATE)
+    fields = customer_fields(raw)
+    now = clock.now()
+    with uow:
+        customer = _editable(customer_id, expected_version, actor, uow)
+        if fields == customer.fields:
+            return customer
+        _check_credit_code_free(fields.credit_code, customer_id, uow)
+        department_id = customer.department_id
+        if fields.owner_id != customer.owner_id:
+            department_id = _check_owner(fields.owner_id, actor, uow)
+        updated = replace(customer, fields=fields, department_id=department_id, updated_at=now,
+                          version=customer.version + 1)
+        _save(updated, expected_version, uow)
+        before, after = changed_values(customer.fields.as_values(), fields.as_values())
+        uow.audit.append(_event("customer.updated", updated, actor, now, before=before, after=after))
+        uow.commit()
+    return updated
+
+
+def archive_customer(
+    customer_id: int, expected_version: int, *, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> Customer:
+    """Archive a customer: it leaves the lists but keeps its history."""
+    require(actor, Permission.CUSTOMER_ARCHIVE)
+    now = clock.now()
+    with uow:
+        customer = _editable(customer_id, expected_version, actor, uow)
+        archived = replace(customer, archived_at=now, updated_at=now, version=customer.version + 1)
+        _save(archived, expected_version, uow)
+        uow.audit.append(_event("customer.archived", archived, actor, now, after={"archived_at": now.isoformat()}))
+        uow.commit()
+    return archived
+
+
+def add_follow_up(customer_id: int, raw: Mapping[str, str], *, actor: Actor, uow: UnitOfWork, clock: Clock) -> FollowUp:
+    """Append a follow-up (call, visit, e-mail, WeChat, note) to a customer's timeline."""
+    require(actor, Permission.FOLLOWUP_CREATE)
+    kind, content, next_on = follow_up_fields(raw)
+    now = clock.now()
+    with uow:
+        customer = _in_scope(customer_id, actor, uow)
+        if customer.archived_at:
+            raise CustomerArchived()
+        follow_up = FollowUp(None, customer_id, actor.user_id, kind, content, next_on, now, actor.display_name)
+        follow_up = replace(follow_up, id=uow.follow_ups.add(follow_up))
+        after = {"kind": kind.value, "content": content, "next_action_on": next_on.isoformat() if next_on else None}
+        uow.audit.append(AuditEvent("followup.created", now, actor.user_id, actor.ip, "customer",
+                                    str(customer_id), after=after))
+        uow.commit()
+    return follow_up
+
+
+def _in_scope(customer_id: int, actor: Actor, uow: UnitOfWork) -> Customer:
+    customer = uow.customers.get(customer_id, actor)
+    if customer is None:
+        raise NotFound()
+    return customer
+
+
+def _editable(customer_id: int, expected_version: int, actor: Actor, uow: UnitOfWork) -> Customer:
+    customer = _in_scope(customer_id, actor, uow)
+    if customer.archived_at:
+        raise CustomerArchived()
+    if customer.version != expected_version:
+        raise StaleVersion(customer.version)
+    return customer
+
+
+def _save(customer: Customer, expected_version: int, uow: UnitOfWork) -> None:
+    if not uow.customers.update(customer, expected_version):
+        current = uow.customers.get(customer.id or 0, _SYSTEM)
+        raise StaleVersion(current.version if current else expected_version)
+
+
+def _check_credit_code_free(credit_code: str | None, customer_id: int | None, uow: UnitOfWork) -> None:
+    holder = uow.customers.credit_code_holder(credit_code) if credit_code else None
+    if holder is not None and holder != customer_id:
+        raise ValidationFailed({"credit_code": "credit_code.taken"})
+
+
+def _check_owner(owner_id: int, actor: Actor, uow: UnitOfWork) -> int | None:
+    """The owner's department; refuses owners the actor may not assign (field-level rule)."""
+    active, department_id = uow.customers.owner_department(owner_id)
+    if not active:
+        raise ValidationFailed({"owner_id": "choice.invalid"})
+    if owner_id == actor.user_id:
+        return department_id
+    scope = actor.scope("customer")
+    if not actor.can(Permission.CUSTOMER_ASSIGN) or scope is Scope.OWN or scope is None:
+        raise ValidationFailed({"owner_id": "owner.not_allowed"})
+    if scope is Scope.DEPARTMENT and not uow.customers.department_of(department_id, actor):
+        raise ValidationFailed({"owner_id": "owner.not_allowed"})
+    return department_id
+
+
+def _event(
+    action: str, customer: Customer, actor: Actor, now: datetime, before: Values | None = None,
+    after: Values | None = None,
+) -> AuditEvent:
+    return AuditEvent(action, now, actor.user_id, actor.ip, "customer", str(customer.id), before, after)
+
+
+_SYSTEM = Actor(0, "system", "system", frozenset({"administrator"}), None)

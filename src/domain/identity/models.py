@@ -1,0 +1,101 @@
+"""Users, authenticated actors and server-side sessions."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from domain.identity.permissions import Permission, Scope, permissions_of, scope_of
+
+
+@dataclass
+class User:
+    id: int | None
+    username: str
+    display_name: str
+    password_hash: str
+    roles: frozenset[str]
+    created_at: datetime
+    department_id: int | None = None
+    is_active: bool = True
+    totp_secret: bytes | None = None  # encrypted by the SecretCipher port, never clear text
+    totp_confirmed: bool = False
+    totp_last_step: int | None = None
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+
+    def is_locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The authenticated user behind a request, with the facts access decisions need."""
+
+    user_id: int
+    username: str
+    display_name: str
+    roles: frozenset[str]
+    department_id: int | None
+    ip: str | None = None
+    permissions: frozenset[Permission] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "permissions", permissions_of(self.roles))
+
+    def can(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    def scope(self, entity: str) -> Scope | None:
+        return scope_of(self.roles, entity)
+
+
+class Stage(StrEnum):
+    """How far a session has authenticated. Only FULL reaches anything behind the login."""
+
+    ANONYMOUS = "anonymous"
+    PASSWORD = "password"
+    FULL = "full"
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    """Session lifetimes; the defaults follow ASVS L2 (30 min idle, 12 h absolute)."""
+
+    idle: timedelta = timedelta(minutes=30)
+    absolute: timedelta = timedelta(hours=12)
+    password_step: timedelta = timedelta(minutes=5)
+    touch_every: timedelta = timedelta(minutes=1)
+    max_code_failures: int = 5
+
+
+@dataclass
+class AuthSession:
+    """A server-side session; the browser holds only the random token whose hash is `token_hash`."""
+
+    token_hash: str
+    stage: Stage
+    created_at: datetime
+    last_seen_at: datetime
+    user_id: int | None = None
+    ip: str | None = None
+    user_agent: str | None = None
+    code_failures: int = 0
+    data: dict[str, Any] = field(default_factory=dict)
+    actor: Actor | None = None
+
+    def is_expired(self, now: datetime, policy: SessionPolicy) -> bool:
+        if now - self.last_seen_at > policy.idle or now - self.created_at > policy.absolute:
+            return True
+        return self.stage is Stage.PASSWORD and now - self.created_at > policy.password_step
+
+    def needs_touch(self, now: datetime, policy: SessionPolicy) -> bool:
+        return now - self.last_seen_at >= policy.touch_every
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """What the TOTP enrolment page shows: the secret and its provisioning URI."""
+
+    secret: str
+    uri: str

@@ -1,0 +1,29 @@
+"""The unit of work: one database transaction with a repository per aggregate plus the audit log."""
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from domain.audit.ports import AuditLog
+from domain.customers.ports import CustomerRepository, FollowUpRepository
+from domain.identity.ports import SessionRepository, UserRepository
+
+
+class UnitOfWork(Protocol):
+    """One transaction; `with uow:` rolls back unless `commit()` was called."""
+
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def sessions(self) -> SessionRepository: ...
+    @property
+    def customers(self) -> CustomerRepository: ...
+    @property
+    def follow_ups(self) -> FollowUpRepository: ...
+    @property
+    def audit(self) -> AuditLog: ...
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+    def commit(self) -> None: ...

@@ -1,0 +1,87 @@
+"""The Flask application factory. It receives already-wired ports; it never builds adapters."""
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_talisman import Talisman
+from flask_wtf.csrf import CSRFProtect
+from htmx_flask import Htmx
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from web import i18n
+from web.deps import Dependencies
+from web.errors import register_error_handlers
+from web.guard import check_access
+from web.sessions import ServerSessionInterface
+
+ROOT = Path(__file__).resolve().parents[2]
+CSP = {
+    "default-src": "'self'", "script-src": "'self'", "style-src": "'self'", "img-src": "'self' data:",
+    "connect-src": "'self'", "font-src": "'self'", "form-action": "'self'", "frame-ancestors": "'none'",
+    "base-uri": "'none'", "object-src": "'none'",
+}
+DEFAULTS: dict[str, Any] = {
+    "HTTPS": False,  # served over HTTPS (directly or behind a proxy): Secure, __Host- cookie, HSTS, redirect
+    "TRUSTED_PROXIES": 0,  # how many reverse proxies set X-Forwarded-*; 0 trusts none
+    "WTF_CSRF_TIME_LIMIT": None,  # the server-side session bounds the token's life instead
+    "WTF_CSRF_SSL_STRICT": True,
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "LOGIN_RATE_LIMIT": "20 per minute",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": False,
+}
+limiter = Limiter(get_remote_address, default_limits=[])
+csrf = CSRFProtect()
+
+
+def create_app(dependencies: Dependencies, config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask app around already-wired ports (see bootstrap.py)."""
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.update(DEFAULTS)
+    app.config.update(config or {})
+    app.extensions["houtai"] = dependencies
+    app.session_interface = ServerSessionInterface(dependencies)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    _extensions(app)
+    _blueprints(app)
+    app.before_request(check_access)
+    app.after_request(_no_store)
+    register_error_handlers(app)
+    logging.getLogger("houtai").setLevel(logging.INFO)
+    return app
+
+
+def _extensions(app: Flask) -> None:
+    Htmx(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_babel(app, str(ROOT / "translations"))
+    https = bool(app.config["HTTPS"])
+    Talisman(app, content_security_policy=CSP, frame_options="DENY", force_https=https,
+             strict_transport_security=https, session_cookie_secure=https,
+             referrer_policy="strict-origin-when-cross-origin")
+
+
+def _blueprints(app: Flask) -> None:
+    from web.auth.views import bp as auth_bp
+    from web.customers.views import bp as customers_bp
+    from web.system.views import bp as system_bp
+    from web.templating import register_template_helpers
+
+    for blueprint in (system_bp, auth_bp, customers_bp):
+        app.register_blueprint(blueprint)
+    register_template_helpers(app)
+
+
+def _no_store(response: Response) -> Response:
+    if request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+    response.headers.pop("Server", None)
+    return response

@@ -1,0 +1,133 @@
+"""Customers: list with active search, create, edit with optimistic locking, detail with follow-ups."""
+
+import secrets
+from collections.abc import Mapping
+
+from flask import Blueprint, Response, flash, request, url_for
+from flask_babel import gettext as _
+
+from domain.customers import services
+from domain.customers.errors import CustomerArchived
+from domain.identity.permissions import Scope
+from domain.shared.errors import Conflict, StaleVersion, ValidationFailed
+from web.customers.forms import form_values, values_of, version_of
+from web.deps import deps
+from web.guard import current_actor
+from web.htmx import hx_target, render, see_other
+from web.i18n import error_messages
+from web.listing import customer_query
+
+bp = Blueprint("customers", __name__, url_prefix="/customers")
+RESULTS = {"customer-results": "customers/_results.html"}
+FORM = {"customer-form": "customers/_form.html"}
+
+
+@bp.get("")
+def index() -> Response:
+    actor, query = current_actor(), customer_query(request.args)
+    page = services.search_customers(query, actor=actor, uow=deps().reader())
+    owners = _owner_choices() if hx_target() != "customer-results" and actor.scope("customer") != Scope.OWN else []
+    return render("customers/index.html", RESULTS, page=page, query=query, owners=owners, base=url_for(".index"))
+
+
+@bp.get("/new")
+def new() -> Response:
+    services.require(current_actor(), services.Permission.CUSTOMER_CREATE)
+    values = {"owner_id": str(current_actor().user_id), "stage": "lead"}
+    return _form_page("customers/new.html", 200, values=values, form_token=secrets.token_urlsafe(24))
+
+
+@bp.post("")
+def create() -> Response:
+    d, actor, token = deps(), current_actor(), request.form.get("form_token", "")[:64]
+    try:
+        customer = services.register_customer(request.form, token, actor=actor, uow=d.uow(), clock=d.clock)
+    except ValidationFailed as error:
+        return _form_page("customers/new.html", 422, values=request.form, errors=error.errors, form_token=token)
+    except Conflict:  # the same form raced itself: the first request created the customer
+        customer = services.customer_by_form_token(token, actor=actor, uow=d.reader())
+    flash(_("Customer “%(name)s” created.", name=customer.name), "success")
+    return see_other(url_for(".detail", customer_id=customer.id))
+
+
+@bp.get("/<int:customer_id>")
+def detail(customer_id: int) -> Response:
+    found = services.get_customer(customer_id, actor=current_actor(), uow=deps().reader())
+    return render("customers/detail.html", None, detail=found, customer=found.customer, errors={}, values={})
+
+
+@bp.get("/<int:customer_id>/edit")
+def edit(customer_id: int) -> Response:
+    found = services.get_customer(customer_id, actor=current_actor(), uow=deps().reader())
+    return _form_page("customers/edit.html", 200, values=values_of(found.customer), customer=found.customer,
+                      version=found.customer.version)
+
+
+@bp.post("/<int:customer_id>")
+def update(customer_id: int) -> Response:
+    d, actor, version = deps(), current_actor(), version_of(request.form)
+    try:
+        customer = services.update_customer(customer_id, request.form, version, actor=actor, uow=d.uow(), clock=d.clock)
+    except ValidationFailed as error:
+        current = services.get_customer(customer_id, actor=actor, uow=d.reader()).customer
+        return _form_page("customers/edit.html", 422, values=request.form, errors=error.errors, customer=current,
+                          version=version)
+    except (StaleVersion, CustomerArchived):
+        return _conflict(customer_id)
+    flash(_("Saved."), "success")
+    return see_other(url_for(".detail", customer_id=customer.id))
+
+
+@bp.post("/<int:customer_id>/archive")
+def archive(customer_id: int) -> Response:
+    d = deps()
+    try:
+        services.archive_customer(customer_id, version_of(request.form), actor=current_actor(), uow=d.uow(),
+                                  clock=d.clock)
+    except (StaleVersion, CustomerArchived):
+        flash(_("Not archived: someone changed this customer meanwhile. Check it and try again."), "error")
+        return see_other(url_for(".detail", customer_id=customer_id))
+    flash(_("Customer archived."), "success")
+    return see_other(url_for(".index"))
+
+
+@bp.post("/<int:customer_id>/follow-ups")
+def add_follow_up(customer_id: int) -> Response:
+    d, actor = deps(), current_actor()
+    try:
+        follow_up = services.add_follow_up(customer_id, request.form, actor=actor, uow=d.uow(), clock=d.clock)
+    except ValidationFailed as error:
+        return _follow_up_errors(customer_id, error.errors)
+    if hx_target() == "followup-list":
+        return render("customers/_followup_created.html", None, follow_up=follow_up, customer_id=customer_id,
+                      errors={}, values={})
+    flash(_("Follow-up added."), "success")
+    return see_other(url_for(".detail", customer_id=customer_id))
+
+
+def _follow_up_errors(customer_id: int, errors: dict[str, str]) -> Response:
+    found = services.get_customer(customer_id, actor=current_actor(), uow=deps().reader())
+    context = {"detail": found, "customer": found.customer, "errors": error_messages(errors), "values": request.form}
+    if hx_target() == "followup-list":
+        response = render("customers/_followup_form.html", None, 422, customer_id=customer_id, **context)
+        response.headers.update({"HX-Retarget": "#followup-form", "HX-Reswap": "outerHTML"})
+        return response
+    return render("customers/detail.html", None, 422, **context)
+
+
+def _conflict(customer_id: int) -> Response:
+    current = services.get_customer(customer_id, actor=current_actor(), uow=deps().reader()).customer
+    saved = values_of(current)
+    changed = {k: saved.get(k, "") for k in saved if str(request.form.get(k, "")) != str(saved.get(k, ""))}
+    return _form_page("customers/edit.html", 409, values=request.form, customer=current, version=current.version,
+                      conflict=changed, archived=current.archived_at is not None)
+
+
+def _form_page(template: str, status: int, *, values: Mapping[str, str], errors: dict[str, str] | None = None,
+               **context: object) -> Response:
+    return render(template, FORM, status, values=form_values(values), errors=error_messages(errors or {}),
+                  owners=_owner_choices(), **context)
+
+
+def _owner_choices() -> list[tuple[int, str]]:
+    return services.assignable_owners(actor=current_actor(), uow=deps().reader())

@@ -1,0 +1,65 @@
+"""Error responses: a short message and a reference id, never a stack trace."""
+
+import logging
+import secrets
+from urllib.parse import quote
+
+from flask import Flask, Response, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from domain.shared.errors import NotFound, PermissionDenied
+
+log = logging.getLogger("houtai.web")
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood. Reload the page and try again."),
+        403: _("You do not have permission for this. Ask an administrator if you need it."),
+        404: _("This page does not exist, or you do not have access to it."),
+        405: _("This action is not available this way. Use the buttons on the page."),
+        413: _("The upload is too large."),
+        429: _("Too many attempts. Wait a minute, then try again."),
+        500: _("Something went wrong on our side. Try again; if it keeps happening, "
+               "give the reference to your administrator."),
+        503: _("The service is temporarily unavailable. Try again in a moment."),
+    }
+
+
+def error_response(status: int, message: str | None = None, reference: str | None = None) -> Response:
+    """The error page, or for htmx requests an empty body with the message in a header for app.js."""
+    text = message or _messages().get(status, _messages()[500])
+    if getattr(request, "htmx", None):
+        response = make_response("", status)
+        response.headers["X-Houtai-Message"] = quote(text + (f" ({reference})" if reference else ""))
+        return response
+    return make_response(render_template("errors/error.html", status=status, message=text, reference=reference),
+                         status)
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError) -> Response:
+        log.warning("csrf.rejected path=%s reason=%s", request.path, error.description)
+        return error_response(400, _("Your form expired or came from another site. Reload the page and submit again."))
+
+    @app.errorhandler(NotFound)
+    def not_found(_error: NotFound) -> Response:
+        return error_response(404)
+
+    @app.errorhandler(PermissionDenied)
+    def denied(error: PermissionDenied) -> Response:
+        log.warning("access.denied path=%s permission=%s", request.path, error)
+        return error_response(403)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        return error_response(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        reference = secrets.token_hex(6)
+        log.exception("unhandled error ref=%s path=%s", reference, request.path, exc_info=error)
+        return error_response(500, reference=reference)

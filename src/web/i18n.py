@@ -1,0 +1,62 @@
+"""Language choice and the translated labels of domain codes (stages, regions, error codes)."""
+
+from flask import Flask, request, session
+from flask_babel import Babel, lazy_gettext as _l
+
+LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
+
+STAGES = {"lead": _l("Lead"), "prospect": _l("Prospect"), "customer": _l("Customer"), "lost": _l("Lost")}
+FOLLOW_UP_KINDS = {"call": _l("Call"), "visit": _l("Visit"), "email": _l("E-mail"), "wechat": _l("WeChat"),
+                   "note": _l("Note")}
+INDUSTRIES = {
+    "manufacturing": _l("Manufacturing"), "technology": _l("Technology"), "retail": _l("Retail"),
+    "logistics": _l("Logistics"), "construction": _l("Construction"), "finance": _l("Finance"),
+    "healthcare": _l("Healthcare"), "energy": _l("Energy"), "education": _l("Education"),
+    "agriculture": _l("Agriculture"), "services": _l("Services"), "other": _l("Other"),
+}
+REGIONS = {
+    "beijing": _l("Beijing"), "shanghai": _l("Shanghai"), "tianjin": _l("Tianjin"), "chongqing": _l("Chongqing"),
+    "guangdong": _l("Guangdong"), "zhejiang": _l("Zhejiang"), "jiangsu": _l("Jiangsu"), "shandong": _l("Shandong"),
+    "fujian": _l("Fujian"), "hubei": _l("Hubei"), "hunan": _l("Hunan"), "sichuan": _l("Sichuan"),
+    "henan": _l("Henan"), "hebei": _l("Hebei"), "anhui": _l("Anhui"), "liaoning": _l("Liaoning"),
+    "shaanxi": _l("Shaanxi"), "hong_kong": _l("Hong Kong"), "taiwan": _l("Taiwan"),
+    "asia_pacific": _l("Asia-Pacific (other)"), "europe": _l("Europe"), "north_america": _l("North America"),
+    "other": _l("Other"),
+}
+ERRORS = {
+    "required": _l("Fill in this field."),
+    "too_long": _l("This is too long; shorten it."),
+    "choice.invalid": _l("Choose one of the offered options."),
+    "credit_code.length": _l("A unified social credit code has exactly 18 characters."),
+    "credit_code.invalid": _l("This credit code fails the GB 32100-2015 check; compare it with the business licence."),
+    "credit_code.taken": _l("A customer with this credit code exists already; search for it instead."),
+    "phone.invalid": _l("Enter a phone number of digits, optionally with +, spaces, dashes or brackets."),
+    "email.invalid": _l("Enter an e-mail address such as name@example.com."),
+    "date.invalid": _l("Enter a date as YYYY-MM-DD between 2000 and 2100."),
+    "owner.not_allowed": _l("You may not assign customers to this person; choose yourself or ask your manager."),
+    "username.invalid": _l("Use 3 to 64 letters, digits, dots, dashes, underscores or @."),
+    "password.too_short": _l("Use at least 12 characters; a few unrelated words make a strong password."),
+    "password.too_long": _l("Use at most 256 characters."),
+    "password.is_username": _l("The password must not be your username."),
+    "password.mismatch": _l("The two passwords differ; type the same password twice."),
+}
+
+
+def select_locale() -> str:
+    """The language chosen in this session, else the browser's preference, else English."""
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return str(chosen)
+    best = request.accept_languages.best_match(["zh_CN", "zh", "en"], default="en")
+    return "zh_CN" if best.startswith("zh") else "en"
+
+
+def error_messages(errors: dict[str, str]) -> dict[str, str]:
+    """Field → translated message for domain error codes."""
+    return {field: str(ERRORS.get(code, code)) for field, code in errors.items()}
+
+
+def init_babel(app: Flask, translations: str) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translations)
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    Babel(app, locale_selector=select_locale)

@@ -1,0 +1,44 @@
+"""Health checks and the language switch."""
+
+from flask import Blueprint, Response, abort, make_response, redirect, request, session
+
+from web.deps import deps
+from web.guard import public, safe_next
+from web.i18n import LANGUAGES
+
+bp = Blueprint("system", __name__)
+
+
+@bp.get("/healthz")
+@public
+def healthz() -> Response:
+    return _plain("ok", 200)
+
+
+@bp.get("/readyz")
+@public
+def readyz() -> Response:
+    ready = deps().database_ready()
+    return _plain("ready" if ready else "not ready", 200 if ready else 503)
+
+
+@bp.post("/language")
+@public
+def set_language() -> Response:
+    lang = request.form.get("lang", "")
+    if lang not in LANGUAGES:
+        abort(400)
+    session["lang"] = lang
+    return redirect(safe_next(request.form.get("next")), 303)
+
+
+@bp.get("/")
+@public
+def home() -> Response:
+    return redirect(safe_next(None))
+
+
+def _plain(text: str, status: int) -> Response:
+    response = make_response(text, status)
+    response.mimetype = "text/plain"
+    return response

@@ -1,0 +1,36 @@
+"""Values every template may use."""
+
+from functools import cache
+from typing import Any
+
+from flask import Flask, g, request
+from flask_babel import force_locale, get_locale, lazy_gettext as _l
+
+from web import i18n
+from web.listing import query_string
+
+FIELD_NAMES = {"name": _l("Name"), "credit_code": _l("Unified social credit code"), "industry": _l("Industry"),
+               "region": _l("Region"), "stage": _l("Stage"), "owner_id": _l("Owner"), "phone": _l("Phone"),
+               "email": _l("E-mail")}
+_LABELS = {"stage_names": i18n.STAGES, "region_names": i18n.REGIONS, "industry_names": i18n.INDUSTRIES,
+           "follow_up_names": i18n.FOLLOW_UP_KINDS, "field_names": FIELD_NAMES}
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals["languages"] = i18n.LANGUAGES
+
+    @app.context_processor
+    def _request_values() -> dict[str, Any]:
+        locale = str(get_locale())
+        return {"actor": g.get("actor"), "locale": locale, "list_link": _list_link, **_labels(locale)}
+
+
+@cache
+def _labels(locale: str) -> dict[str, dict[str, str]]:
+    """Translated label tables, computed once per language instead of once per row."""
+    with force_locale(locale):
+        return {name: {k: str(v) for k, v in table.items()} for name, table in _LABELS.items()}
+
+
+def _list_link(**changes: str | None) -> str:
+    return query_string(request.args, **changes)

@@ -1,0 +1,85 @@
+// Houtai keyboard shortcuts and small behaviours. Static file: the CSP forbids inline script and eval.
+(function () {
+  "use strict";
+
+  function typingIn(target) {
+    return target instanceof Element && target.closest("input, textarea, select, [contenteditable]") !== null;
+  }
+
+  function helpDialog() { return document.getElementById("shortcut-help"); }
+
+  function submitFormOf(element) {
+    const form = element instanceof Element ? element.closest("form") : null;
+    if (!form) return false;
+    const button = form.querySelector("[data-submit], button[type=submit]");
+    if (button) { button.click(); } else { form.requestSubmit(); }
+    return true;
+  }
+
+  function cancel(target) {
+    const dialog = helpDialog();
+    if (dialog && dialog.open) { dialog.close(); return true; }
+    const form = target instanceof Element ? target.closest("form") : null;
+    const link = (form && form.querySelector("[data-cancel]")) || document.querySelector("[data-cancel]");
+    if (link) { link.click(); return true; }
+    if (typingIn(target)) { target.blur(); return true; }
+    return false;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    // Never act while an input method (Chinese IME) is composing: its keys belong to the IME.
+    if (event.isComposing || event.keyCode === 229) return;
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      if (submitFormOf(event.target)) event.preventDefault();
+      return;
+    }
+    if (event.key === "Escape") {
+      if (cancel(event.target)) event.preventDefault();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) return;
+    if (event.key === "?") {
+      const dialog = helpDialog();
+      if (dialog && !dialog.open) { dialog.showModal(); event.preventDefault(); }
+      return;
+    }
+    const element = document.querySelector('[data-shortcut="' + CSS.escape(event.key) + '"]');
+    if (!element) return;
+    event.preventDefault();
+    if (element.matches("input, textarea, select")) { element.focus(); element.select && element.select(); }
+    else { element.click(); }
+  });
+
+  document.addEventListener("click", function (event) {
+    const opener = event.target instanceof Element && event.target.closest("[data-shortcut-help]");
+    if (opener && helpDialog()) helpDialog().showModal();
+  });
+
+  document.addEventListener("change", function (event) {
+    const select = event.target instanceof Element && event.target.closest("select[data-autosubmit]");
+    if (select && select.form) select.form.requestSubmit();
+  });
+
+  // htmx does not swap error responses; show the server's short message instead of failing silently.
+  document.addEventListener("htmx:responseError", function (event) {
+    const xhr = event.detail.xhr;
+    const header = xhr.getResponseHeader("X-Houtai-Message");
+    const flash = document.getElementById("flash");
+    if (!flash) return;
+    const message = document.createElement("p");
+    message.className = "flash flash-error";
+    message.textContent = header ? decodeURIComponent(header) : "Request failed (" + xhr.status + ").";
+    flash.replaceChildren(message);
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    const flash = document.getElementById("flash");
+    if (!flash) return;
+    const message = document.createElement("p");
+    message.className = "flash flash-error";
+    message.textContent = document.documentElement.lang === "zh-CN"
+      ? "无法连接服务器。请检查网络后重试，您输入的内容仍保留在页面上。"
+      : "Could not reach the server. Check the connection and try again; your input is still on the page.";
+    flash.replaceChildren(message);
+  });
+})();
