@@ -17,17 +17,25 @@ from domain.customers.models import INDUSTRIES, REGIONS, CustomerStage, FollowUp
 CITIES = ("北京", "上海", "广州", "深圳", "杭州", "南京", "苏州", "成都", "武汉", "西安", "天津", "重庆", "青岛",
           "厦门", "宁波", "长沙", "郑州", "济南", "合肥", "福州", "石家庄", "沈阳", "大连", "昆明")
 SYLLABLES = "华宏兴达盛通泰丰恒瑞康源鑫隆昌富祥安嘉和信德正远鹏博创新海龙腾飞星辰光明凯旋金银天宇中科智联云"
-TRADES = ("科技", "电子", "机械", "贸易", "物流", "建设", "医药", "食品", "能源", "化工", "软件", "纺织", "汽车配件",
-          "环保", "材料", "咨询", "传媒", "农业")
+TRADES = ("科技", "电子", "机械", "贸易", "物流", "建设", "医药", "食品", "能源", "化工", "软件", "纺织",
+          "汽车配件", "环保", "材料", "咨询", "传媒", "农业")
 FORMS_CN = ("有限公司", "有限责任公司", "股份有限公司", "集团有限公司")
-WORDS_EN = ["Kestrel", "Cobalt", "Meridian", "Aurora", "Harbor", "Summit", "Granite", "Falcon", "Juniper", "Atlas", "Beacon", "Cedar", "Delta", "Ember", "Fjord", "Garnet", "Helix", "Ion", "Jasper", "Keystone", "Lumen", "Magnet", "Nimbus", "Onyx", "Pioneer", "Quartz", "Raven", "Sierra", "Tundra", "Umbra", "Vector", "Willow", "Xenon", "Yarrow", "Zephyr", "Alder", "Birch", "Cypress", "Dune", "Echo", "Flint", "Grove", "Hawthorn", "Iris", "Jade", "Kite", "Larch", "Maple", "North", "Oak", "Pine", "Quill", "Ridge", "Stone", "Thistle", "Union", "Vale", "West", "Yew", "Zenith"]
+WORDS_EN = (
+    "Kestrel", "Cobalt", "Meridian", "Aurora", "Harbor", "Summit", "Granite", "Falcon", "Juniper", "Atlas",
+    "Beacon", "Cedar", "Delta", "Ember", "Fjord", "Garnet", "Helix", "Ion", "Jasper", "Keystone", "Lumen",
+    "Magnet", "Nimbus", "Onyx", "Pioneer", "Quartz", "Raven", "Sierra", "Tundra", "Umbra", "Vector", "Willow",
+    "Xenon", "Yarrow", "Zephyr", "Alder", "Birch", "Cypress", "Dune", "Echo", "Flint", "Grove", "Hawthorn",
+    "Iris", "Jade", "Kite", "Larch", "Maple", "North", "Oak", "Pine", "Quill", "Ridge", "Stone", "Thistle",
+    "Union", "Vale", "West", "Yew", "Zenith",
+)
 TRADES_EN = ("Logistics", "Systems", "Industries", "Trading", "Foods", "Pharma", "Electronics", "Robotics",
              "Materials", "Energy", "Consulting", "Textiles", "Analytics", "Machinery", "Packaging")
 FORMS_EN = ("GmbH", "Ltd", "Inc", "LLC", "AG", "Pte Ltd", "S.A.", "B.V.")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
-NOTES = ("电话沟通了报价，客户希望下周再谈。", "Visited the plant; they want a pilot order in Q3.", "发送了产品手册和案例。",
-         "WeChat: asked for the updated price list.", "客户对交期有顾虑，需要确认库存。", "Meeting with procurement; budget approved.")
+NOTES = ("电话沟通了报价，客户希望下周再谈。", "Visited the plant; they want a pilot order in Q3.",
+         "发送了产品手册和案例。", "WeChat: asked for the updated price list.", "客户对交期有顾虑，需要确认库存。",
+         "Meeting with procurement; budget approved.")
 BATCH = 5000
 
 

@@ -21,7 +21,7 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def _request_values() -> dict[str, Any]:
-        locale = str(get_locale())
+        locale = "zh_CN" if str(get_locale()).startswith("zh") else "en"  # Babel says zh_Hans_CN
         return {"actor": g.get("actor"), "locale": locale, "list_link": _list_link, **_labels(locale)}
 
 

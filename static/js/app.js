@@ -60,6 +60,14 @@
     if (select && select.form) select.form.requestSubmit();
   });
 
+  // After a form comes back with errors, put the cursor on the first field that needs attention.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    const target = event.detail.target;
+    const region = (target && target.id && document.getElementById(target.id)) || target;
+    const first = region && region.querySelector ? region.querySelector("[aria-invalid=true]") : null;
+    if (first) first.focus();
+  });
+
   // htmx does not swap error responses; show the server's short message instead of failing silently.
   document.addEventListener("htmx:responseError", function (event) {
     const xhr = event.detail.xhr;

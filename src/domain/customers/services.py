@@ -79,7 +79,13 @@ def register_customer(
         if existing:
             return existing
         department_id = _check_owner(fields.owner_id, actor, uow)
-        _check_credit_code_free(fields.credit_code, None, uow)
+        try:
+            _check_credit_code_free(fields.credit_code, None, uow)
+        except ValidationFailed:
+            twin = uow.customers.get_by_form_token(form_token, actor) if form_token else None
+            if twin:  # the same form, submitted twice, committed first in between our two reads
+                return twin
+            raise
         customer = Customer(None, fields, department_id, now, now, actor.user_id, form_token=form_token or None)
         customer.id = uow.customers.add(customer)
         uow.audit.append(_event("customer.created", customer, actor, now, after=fields.as_values()))

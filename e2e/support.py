@@ -1,0 +1,62 @@
+"""Helpers for the e2e fixtures: the live server handle and the CSP / page-error watch."""
+
+import contextlib
+import os
+from dataclasses import dataclass, field
+
+from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page
+from sqlalchemy import Engine, text
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+# Init scripts are not subject to the page's CSP. Violations go both into window.__csp (checked at the
+# end of each test) and to Python through a binding, so violations on pages navigated away from count too.
+CSP_LISTENER = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  const entry = e.violatedDirective + " " + e.blockedURI + " (" + e.sourceFile + ":" + e.lineNumber + ")";
+  window.__csp.push(entry);
+  if (window.__e2eCsp) window.__e2eCsp(entry);
+});
+"""
+
+
+@dataclass
+class LiveServer:
+    url: str
+    engine: Engine
+    setup_token: str
+
+    def audit_actions(self) -> list[str]:
+        """The audit trail's actions, oldest first (to check why the app refused something)."""
+        with self.engine.connect() as connection:
+            return list(connection.execute(text("SELECT action FROM audit_events ORDER BY id")).scalars())
+
+
+@dataclass
+class BrowserProblems:
+    """CSP violations and uncaught page errors seen in a browser context."""
+
+    csp: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def watch(self, context: BrowserContext) -> None:
+        context.add_init_script(CSP_LISTENER)
+        context.expose_binding("__e2eCsp", lambda _source, entry: self.csp.append(str(entry)))
+        context.on("console", self._console)
+        context.on("weberror", lambda error: self.page_errors.append(str(error.error)))
+
+    def _console(self, message: ConsoleMessage) -> None:
+        # Chromium logs a console error for every 4xx response (422, 409, 401 are intended here):
+        # only CSP reports count.
+        if "Content Security Policy" in message.text:
+            self.csp.append(message.text)
+
+    def assert_none(self, pages: list[Page]) -> None:
+        in_pages = []
+        for page in pages:
+            with contextlib.suppress(Error):  # closed or mid-navigation: the binding reported those already
+                in_pages += page.evaluate("() => window.__csp || []")
+        assert self.csp == [] and in_pages == [], f"CSP violations: {self.csp + in_pages}"
+        assert self.page_errors == [], f"uncaught page errors: {self.page_errors}"

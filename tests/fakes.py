@@ -1,0 +1,296 @@
+"""In-memory fakes of every port, for unit tests of domain services (no database, no Flask)."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, Self
+
+from domain.audit.models import AuditEvent
+from domain.customers.models import Customer, CustomerListQuery, CustomerSummary, FollowUp
+from domain.identity.models import Actor, AuthSession, User
+from domain.identity.permissions import Scope
+from domain.shared.paging import Page, decode_cursor, encode_cursor
+
+
+class FakeClock:
+    def __init__(self, now: datetime | None = None) -> None:
+        self.current = now or datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+class FakeHasher:
+    """Reversible on purpose: tests check behaviour, not hashing strength."""
+
+    def hash(self, password: str) -> str:
+        return "hashed:" + password
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        return password_hash == "hashed:" + password
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return False
+
+
+class FakeCipher:
+    def encrypt(self, plaintext: bytes) -> bytes:
+        return b"sealed:" + plaintext[::-1]
+
+    def decrypt(self, token: bytes) -> bytes:
+        assert token.startswith(b"sealed:")
+        return token[len(b"sealed:"):][::-1]
+
+
+class FakeTotp:
+    """Codes are "<step % 1e6>" zero-padded, where a step is 30 s of the clock."""
+
+    def new_secret(self) -> str:
+        return "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+    def provisioning_uri(self, secret: str, account: str, issuer: str) -> str:
+        return f"otpauth://totp/{issuer}:{account}?secret={secret}"
+
+    def matching_step(self, secret: str, code: str, at: datetime) -> int | None:
+        step = int(at.timestamp()) // 30
+        return next((s for s in (step - 1, step, step + 1) if self.code(s) == code), None)
+
+    @staticmethod
+    def code(step: int) -> str:
+        return f"{step % 1_000_000:06d}"
+
+    def code_at(self, at: datetime) -> str:
+        return self.code(int(at.timestamp()) // 30)
+
+
+class FakeUserRepository:
+    def __init__(self) -> None:
+        self.users: dict[int, User] = {}
+        self.recovery: dict[int, dict[str, datetime | None]] = {}
+        self.setup_tokens: dict[str, tuple[datetime, datetime | None]] = {}
+
+    def add(self, user: User) -> int:
+        user_id = len(self.users) + 1
+        self.users[user_id] = replace(user, id=user_id)
+        return user_id
+
+    def get(self, user_id: int) -> User | None:
+        user = self.users.get(user_id)
+        return replace(user) if user else None
+
+    def get_by_username(self, username: str) -> User | None:
+        return next((replace(u) for u in self.users.values() if u.username == username), None)
+
+    def administrator_exists(self) -> bool:
+        return any("administrator" in u.roles and u.is_active for u in self.users.values())
+
+    def save(self, user: User) -> None:
+        assert user.id is not None
+        stored = self.users[user.id]
+        self.users[user.id] = replace(user, failed_logins=stored.failed_logins, totp_last_step=stored.totp_last_step,
+                                      locked_until=stored.locked_until)
+
+    def names(self, user_ids: set[int]) -> dict[int, str]:
+        return {i: u.display_name for i, u in self.users.items() if i in user_ids}
+
+    def active_users(self, department_id: int | None = None) -> list[User]:
+        return [u for u in self.users.values() if u.is_active and department_id in (None, u.department_id)]
+
+    def advance_totp_step(self, user_id: int, step: int) -> bool:
+        user = self.users[user_id]
+        if user.totp_last_step is not None and user.totp_last_step >= step:
+            return False
+        user.totp_last_step = step
+        return True
+
+    def record_login_failure(self, user_id: int, at: datetime, limit: int, lock_for: timedelta) -> bool:
+        user = self.users[user_id]
+        user.failed_logins += 1
+        if user.failed_logins < limit:
+            return False
+        user.failed_logins, user.locked_until = 0, at + lock_for
+        return True
+
+    def reset_login_failures(self, user_id: int) -> None:
+        self.users[user_id].failed_logins, self.users[user_id].locked_until = 0, None
+
+    def replace_recovery_codes(self, user_id: int, code_hashes: list[str]) -> None:
+        self.recovery[user_id] = dict.fromkeys(code_hashes)
+
+    def use_recovery_code(self, user_id: int, code_hash: str, at: datetime) -> bool:
+        codes = self.recovery.get(user_id, {})
+        if code_hash not in codes or codes[code_hash] is not None:
+            return False
+        codes[code_hash] = at
+        return True
+
+    def remaining_recovery_codes(self, user_id: int) -> int:
+        return sum(1 for used in self.recovery.get(user_id, {}).values() if used is None)
+
+    def add_setup_token(self, token_hash: str, expires_at: datetime) -> None:
+        self.setup_tokens[token_hash] = (expires_at, None)
+
+    def consume_setup_token(self, token_hash: str, at: datetime) -> bool:
+        expires, used = self.setup_tokens.get(token_hash, (at, at))
+        if used is not None or expires <= at:
+            return False
+        self.setup_tokens[token_hash] = (expires, at)
+        return True
+
+
+class FakeSessionRepository:
+    def __init__(self, users: FakeUserRepository) -> None:
+        self.sessions: dict[str, AuthSession] = {}
+        self._users = users
+
+    def add(self, session: AuthSession) -> None:
+        self.sessions[session.token_hash] = replace(session)
+
+    def load(self, token_hash: str) -> AuthSession | None:
+        session = self.sessions.get(token_hash)
+        if session is None:
+            return None
+        user = self._users.users.get(session.user_id or 0)
+        actor = Actor(user.id, user.username, user.display_name, user.roles, user.department_id) \
+            if user and user.is_active and user.id else None
+        return replace(session, actor=actor, data=dict(session.data))
+
+    def delete(self, token_hash: str) -> None:
+        self.sessions.pop(token_hash, None)
+
+    def touch(self, token_hash: str, at: datetime) -> None:
+        self.sessions[token_hash].last_seen_at = at
+
+    def save_data(self, token_hash: str, data: dict[str, Any]) -> None:
+        self.sessions[token_hash].data = dict(data)
+
+    def count_code_failure(self, token_hash: str) -> int:
+        session = self.sessions.get(token_hash)
+        if session is None:
+            return 0
+        session.code_failures += 1
+        return session.code_failures
+
+    def delete_idle(self, before: datetime) -> int:
+        idle = [h for h, s in self.sessions.items() if s.last_seen_at < before]
+        for token_hash in idle:
+            del self.sessions[token_hash]
+        return len(idle)
+
+
+class FakeCustomerRepository:
+    """Mirrors the SQL adapter's contract: scope filter, newest first, keyset cursors on (created_at, id)."""
+
+    def __init__(self, users: FakeUserRepository, departments: dict[int, int | None] | None = None) -> None:
+        self.rows: dict[int, Customer] = {}
+        self._users = users
+        self.parents = departments or {}  # department id -> parent id
+
+    def add(self, customer: Customer) -> int:
+        customer_id = len(self.rows) + 1
+        self.rows[customer_id] = replace(customer, id=customer_id)
+        return customer_id
+
+    def get(self, customer_id: int, actor: Actor) -> Customer | None:
+        customer = self.rows.get(customer_id)
+        return replace(customer) if customer and self._visible(customer, actor) else None
+
+    def get_by_form_token(self, form_token: str, actor: Actor) -> Customer | None:
+        return next((c for c in self.rows.values() if c.form_token == form_token), None)
+
+    def update(self, customer: Customer, expected_version: int) -> bool:
+        assert customer.id is not None
+        if self.rows[customer.id].version != expected_version:
+            return False
+        self.rows[customer.id] = replace(customer)
+        return True
+
+    def search(self, query: CustomerListQuery, actor: Actor) -> Page[CustomerSummary]:
+        rows = sorted((c for c in self.rows.values() if self._visible(c, actor) and c.archived_at is None
+                       and query.text.lower() in c.name.lower()), key=lambda c: (c.created_at, c.id), reverse=True)
+        after = decode_cursor(query.after)
+        if after:
+            rows = [c for c in rows if (c.created_at.isoformat(), c.id or 0) < (str(after[0]), after[1])]
+        page = rows[: query.per_page]
+        items = [CustomerSummary(c.id or 0, c.name, c.fields.credit_code, c.fields.stage.value, c.fields.region,
+                                 self._users.names({c.owner_id}).get(c.owner_id, ""), c.created_at.date())
+                 for c in page]
+        more = len(rows) > query.per_page
+        return Page(items, encode_cursor((page[-1].created_at.isoformat(), page[-1].id or 0)) if more else None,
+                    None)
+
+    def credit_code_holder(self, credit_code: str) -> int | None:
+        return next((i for i, c in self.rows.items() if c.fields.credit_code == credit_code), None)
+
+    def owner_department(self, owner_id: int) -> tuple[bool, int | None]:
+        user = self._users.users.get(owner_id)
+        return (user.is_active, user.department_id) if user else (False, None)
+
+    def department_of(self, department_id: int | None, actor: Actor) -> bool:
+        while department_id is not None:
+            if department_id == actor.department_id:
+                return True
+            department_id = self.parents.get(department_id)
+        return False
+
+    def _visible(self, customer: Customer, actor: Actor) -> bool:
+        scope = actor.scope("customer")
+        if scope is Scope.ALL:
+            return True
+        if customer.owner_id == actor.user_id:
+            return scope is not None
+        return scope is Scope.DEPARTMENT and self.department_of(customer.department_id, actor)
+
+
+class FakeFollowUpRepository:
+    def __init__(self) -> None:
+        self.rows: list[FollowUp] = []
+
+    def add(self, follow_up: FollowUp) -> int:
+        self.rows.append(replace(follow_up, id=len(self.rows) + 1))
+        return len(self.rows)
+
+    def for_customer(self, customer_id: int, limit: int = 100) -> list[FollowUp]:
+        return [f for f in reversed(self.rows) if f.customer_id == customer_id][:limit]
+
+
+class FakeAuditLog:
+    def __init__(self) -> None:
+        self.events: list[AuditEvent] = []
+
+    def append(self, event: AuditEvent) -> None:
+        self.events.append(event)
+
+    def recent(self, limit: int, entity_type: str | None = None, entity_id: str | None = None) -> list[AuditEvent]:
+        return [e for e in reversed(self.events) if entity_type in (None, e.entity_type)
+                and entity_id in (None, e.entity_id)][:limit]
+
+    def actions(self) -> list[str]:
+        return [e.action for e in self.events]
+
+
+class FakeUnitOfWork:
+    """Commits are recorded; an uncommitted block leaves `committed` False (no rollback of fakes needed)."""
+
+    def __init__(self, departments: dict[int, int | None] | None = None) -> None:
+        self.users = FakeUserRepository()
+        self.sessions = FakeSessionRepository(self.users)
+        self.customers = FakeCustomerRepository(self.users, departments)
+        self.follow_ups = FakeFollowUpRepository()
+        self.audit = FakeAuditLog()
+        self.commits = 0
+
+    @property
+    def committed(self) -> bool:
+        return self.commits > 0
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def commit(self) -> None:
+        self.commits += 1

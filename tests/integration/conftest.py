@@ -1,0 +1,138 @@
+"""Real databases: SQLite always; PostgreSQL too when it answers on 127.0.0.1:5432 (skipped otherwise)."""
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, text
+
+from adapters.sqlalchemy.engine import make_engine
+from adapters.sqlalchemy.migrate import upgrade
+from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
+from bootstrap import build_dependencies
+from domain.identity.models import Actor, SessionPolicy, Stage, User
+from domain.identity.sessions import start_session
+from tests.builders import NOW
+from web.app import create_app
+from web.deps import Dependencies
+
+PG_ADMIN = os.environ.get("HOUTAI_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_DATABASE = "houtai_test"
+TABLES = ("follow_ups", "customers", "recovery_codes", "auth_sessions", "user_roles", "users", "departments",
+          "setup_tokens", "audit_events")
+
+
+def _postgres_url() -> str | None:
+    try:
+        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=2) as connection:
+            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (PG_DATABASE,)).fetchone()
+            if not exists:
+                connection.execute(f"CREATE DATABASE {PG_DATABASE}")
+    except psycopg.OperationalError:
+        return None
+    return PG_ADMIN.rsplit("/", 1)[0] + "/" + PG_DATABASE
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def migrated_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('db') / 'houtai.db'}")
+    else:
+        url = _postgres_url()
+        if url is None:
+            pytest.skip("PostgreSQL does not answer on 127.0.0.1:5432; its integration tests are skipped")
+        engine = make_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(migrated_engine: Engine) -> Iterator[Engine]:
+    yield migrated_engine
+    with migrated_engine.begin() as connection:
+        if migrated_engine.dialect.name == "sqlite":
+            for table in TABLES:
+                connection.execute(text(f"DELETE FROM {table}"))
+        else:
+            connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+
+
+class QuickHasher:
+    """argon2id with minimum cost: the same algorithm, faster tests (strength is tested in unit tests)."""
+
+    def __init__(self) -> None:
+        from adapters.crypto.passwords import Argon2PasswordHasher
+
+        self._inner = Argon2PasswordHasher(time_cost=1, memory_cost=1024)
+
+    def hash(self, password: str) -> str:
+        return self._inner.hash(password)
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        return self._inner.verify(password_hash, password)
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return False
+
+
+@pytest.fixture
+def deps(engine: Engine, tmp_path: Path) -> Dependencies:
+    return build_dependencies(engine, tmp_path, policy=SessionPolicy(), hasher=QuickHasher())  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def uow(engine: Engine) -> SqlUnitOfWork:
+    return SqlUnitOfWork(engine)
+
+
+@pytest.fixture
+def app(deps: Dependencies) -> Flask:
+    return create_app(deps, {"SECRET_KEY": secrets.token_urlsafe(32), "LOGIN_RATE_LIMIT": "1000 per minute"})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def add_user(uow: SqlUnitOfWork, username: str, roles: set[str], department_id: int | None = None,
+             password_hash: str = "!") -> Actor:
+    with uow:
+        user_id = uow.users.add(User(None, username, username.title(), password_hash, frozenset(roles), NOW,
+                                     department_id, totp_confirmed=True))
+        uow.commit()
+    return Actor(user_id, username, username.title(), frozenset(roles), department_id, "127.0.0.1")
+
+
+def add_department(engine: Engine, name: str, parent: int | None = None) -> int:
+    with engine.begin() as connection:
+        parent_path = connection.execute(text("SELECT path FROM departments WHERE id = :p"), {"p": parent}).scalar() \
+            if parent else "/"
+        new_id = connection.execute(text("INSERT INTO departments (name, parent_id, path) VALUES (:n, :p, '') "
+                                         "RETURNING id"), {"n": name, "p": parent}).scalar_one()
+        connection.execute(text("UPDATE departments SET path = :path WHERE id = :id"),
+                           {"path": f"{parent_path}{new_id}/", "id": new_id})
+    return int(new_id)
+
+
+def sign_in_as(client: FlaskClient, deps: Dependencies, actor: Actor, stage: Stage = Stage.FULL) -> str:
+    """A browser that finished signing in (or stopped after the password step), without the UI."""
+    token, _session = start_session(stage, actor.user_id, ip="127.0.0.1", user_agent="test", replaces=None,
+                                    uow=deps.uow(), clock=deps.clock)
+    client.set_cookie("houtai", token)
+    return token
+
+
+def csrf_of(client: FlaskClient, path: str = "/customers/new") -> str:
+    """The CSRF token a page hands to its forms (hidden input and hx-headers)."""
+    html = client.get(path).text
+    marker = 'name="csrf_token" value="'
+    return html.split(marker, 1)[1].split('"', 1)[0]
