@@ -4,14 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 export HOUTAI_VAR ?= $(CURDIR)/var
 
-.PHONY: run test install install-test translations migrate lint-imports unit integration e2e chromium bench
+.PHONY: run test install install-test translations migrate lint lint-imports unit integration e2e chromium bench
 
 run: install translations migrate
 	@$(BIN)/houtai setup-link --base-url http://127.0.0.1:8000
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C stops)."
 	$(BIN)/gunicorn -c gunicorn.conf.py 'bootstrap:wsgi_app()'
 
-test: install-test chromium translations lint-imports unit integration e2e
+test: install-test chromium translations lint unit integration e2e
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ chromium:
 
 lint-imports: install-test
 	$(BIN)/lint-imports
+
+lint: lint-imports
+	$(BIN)/ruff check src tests e2e
+	$(BIN)/mypy
 
 unit: install-test
 	$(BIN)/pytest -q -p no:cacheprovider tests/unit

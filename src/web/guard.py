@@ -5,7 +5,8 @@ from dataclasses import replace
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import Response, current_app, g, make_response, redirect, request, session, url_for
+from flask import current_app, g, make_response, redirect, request, session, url_for
+from werkzeug.wrappers import Response as HttpResponse
 
 from domain.identity.models import Actor, Stage
 from web.sessions import ServerSession
@@ -27,7 +28,7 @@ def second_factor(view: F) -> F:
     return view
 
 
-def check_access() -> Response | None:
+def check_access() -> HttpResponse | None:
     """before_request hook: let the request through, or send it to the login page."""
     if request.endpoint is None or request.endpoint == "static":
         return None
@@ -57,7 +58,7 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def _to_login() -> Response:
+def _to_login() -> HttpResponse:
     login = url_for("auth.login")
     if getattr(request, "htmx", None):
         response = make_response("", 401)

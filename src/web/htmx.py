@@ -2,7 +2,8 @@
 
 from collections.abc import Mapping
 
-from flask import Response, make_response, redirect, render_template, request
+from flask import make_response, redirect, render_template, request
+from werkzeug.wrappers import Response as HttpResponse
 
 
 def hx_target() -> str | None:
@@ -17,7 +18,9 @@ def hx_target() -> str | None:
     return str(htmx.target) if htmx.target else None
 
 
-def render(page: str, fragments: Mapping[str, str] | None = None, status: int = 200, /, **context: object) -> Response:
+def render(
+    page: str, fragments: Mapping[str, str] | None = None, status: int = 200, /, **context: object
+) -> HttpResponse:
     """Render `page`, or the fragment registered for the current HX-Target."""
     template = (fragments or {}).get(hx_target() or "", page)
     response = make_response(render_template(template, **context), status)
@@ -25,7 +28,7 @@ def render(page: str, fragments: Mapping[str, str] | None = None, status: int = 
     return response
 
 
-def see_other(url: str) -> Response:
+def see_other(url: str) -> HttpResponse:
     """Post/Redirect/Get: 303 for browsers, HX-Location for htmx so it navigates without a reload."""
     if getattr(request, "htmx", None):
         response = make_response("", 204)

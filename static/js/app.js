@@ -76,7 +76,9 @@
     if (!flash) return;
     const message = document.createElement("p");
     message.className = "flash flash-error";
-    message.textContent = header ? decodeURIComponent(header) : "Request failed (" + xhr.status + ").";
+    const fallback = document.documentElement.lang === "zh-CN"
+      ? "请求失败（" + xhr.status + "）。请刷新页面后重试。" : "Request failed (" + xhr.status + "). Reload the page and try again.";
+    message.textContent = header ? decodeURIComponent(header) : fallback;
     flash.replaceChildren(message);
   });
 

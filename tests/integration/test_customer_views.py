@@ -152,6 +152,7 @@ class TestEdit:
 
         assert first.status_code == 303 and second.status_code == 409
         assert "Someone else saved this customer" in second.text and 'name="version" value="2"' in second.text
+        assert "<q>Prospect</q>" in second.text  # the saved value, by its label
         with engine.connect() as connection:
             assert connection.execute(text("SELECT stage FROM customers")).scalar() == "prospect"
 

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Select,
     false,
     insert,
+    literal,
     literal_column,
     or_,
     select,
@@ -96,10 +97,10 @@ class SqlCustomerRepository:
         backwards = before is not None and after is None
         cursor = before if backwards else after
         if cursor is not None:
-            key = (_cursor_value(column, cursor[0]), cursor[1])
+            key = tuple_(literal(_cursor_value(column, cursor[0]), column.type), literal(cursor[1]))
             newer = descending != backwards  # walking towards smaller keys
             bound = tuple_(column, customers.c.id)
-            statement = statement.where(bound < tuple_(*key) if newer else bound > tuple_(*key))
+            statement = statement.where(bound < key if newer else bound > key)
         order_desc = descending != backwards
         order = (column.desc(), customers.c.id.desc()) if order_desc else (column.asc(), customers.c.id.asc())
         rows = list(self._db.execute(statement.order_by(*order).limit(query.per_page + 1)))
@@ -127,7 +128,7 @@ class SqlCustomerRepository:
             {"q": phrase, "cap": _DENSE_HITS + 1}).scalar_one()
         if hits > _DENSE_HITS:
             return like
-        fts = select(literal_column("rowid")).select_from(text("customers_fts")).where(
+        fts: Select[Any] = select(literal_column("rowid")).select_from(text("customers_fts")).where(
             text("customers_fts MATCH :q").bindparams(q=phrase))
         return customers.c.id.in_(fts)
 

@@ -131,7 +131,7 @@ def verify_second_factor(
         if method is None:
             _fail_code(user, session_hash, ip=ip, uow=uow, clock=clock, policy=policy)
         uow.users.reset_login_failures(user_id)
-        after = {"method": method}
+        after: dict[str, object] = {"method": method}
         if method == "recovery":
             after["remaining_recovery_codes"] = uow.users.remaining_recovery_codes(user_id)
         uow.audit.append(AuditEvent("mfa.verified", now, user_id, ip, "user", str(user_id), after=after))

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response as HttpResponse
 
 from domain.identity import login as identity
 from domain.identity.errors import ChallengeExpired, InvalidCode, InvalidCredentials, SetupUnavailable, WeakPassword
@@ -22,7 +23,7 @@ _login_limit = limiter.limit(lambda: str(current_app.config["LOGIN_RATE_LIMIT"])
 @bp.route("/setup/<token>", methods=["GET", "POST"])
 @public
 @_login_limit
-def setup(token: str) -> Response | str:
+def setup(token: str) -> HttpResponse | str:
     if request.method == "GET":
         return render_template("auth/setup.html", token=token, errors={}, values={})
     form = request.form
@@ -47,7 +48,7 @@ def setup(token: str) -> Response | str:
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @_login_limit
-def login() -> Response | str:
+def login() -> HttpResponse | str:
     next_url = safe_next(request.values.get("next"))
     if request.method == "GET":
         return render_template("auth/login.html", next_url=next_url, error=None, username="")
@@ -66,7 +67,7 @@ def login() -> Response | str:
 @bp.route("/login/mfa", methods=["GET", "POST"])
 @second_factor
 @_login_limit
-def mfa() -> Response | str:
+def mfa() -> HttpResponse | str:
     if request.method == "GET":
         return render_template("auth/mfa.html", error=None)
     d, record = deps(), _record()
@@ -85,7 +86,7 @@ def mfa() -> Response | str:
 @bp.route("/login/enroll", methods=["GET", "POST"])
 @second_factor
 @_login_limit
-def enroll() -> Response | str:
+def enroll() -> HttpResponse | str:
     d, record = deps(), _record()
     try:
         enrolment = identity.start_enrolment(record.user_id or 0, uow=d.uow(), cipher=d.cipher, totp=d.totp)
@@ -105,7 +106,7 @@ def enroll() -> Response | str:
 
 
 @bp.post("/logout")
-def logout() -> Response:
+def logout() -> HttpResponse:
     d, record = deps(), _record()
     end_session(record.token_hash, actor_id=record.user_id, ip=request.remote_addr, uow=d.uow(), clock=d.clock)
     _server_session().end()
@@ -114,7 +115,7 @@ def logout() -> Response:
     return response
 
 
-def _password_step_done(user_id: int, *, confirmed: bool, next_url: str | None = None) -> Response:
+def _password_step_done(user_id: int, *, confirmed: bool, next_url: str | None = None) -> HttpResponse:
     d, current = deps(), _server_session()
     token, record = start_session(Stage.PASSWORD, user_id, ip=request.remote_addr,
                                   user_agent=request.user_agent.string, uow=d.uow(), clock=d.clock,
@@ -124,7 +125,7 @@ def _password_step_done(user_id: int, *, confirmed: bool, next_url: str | None =
     return redirect(url_for("auth.mfa" if confirmed else "auth.enroll"), 303)
 
 
-def _signed_in(pending: AuthSession) -> Response:
+def _signed_in(pending: AuthSession) -> HttpResponse:
     d, current = deps(), _server_session()
     next_url = safe_next(str(session.get("next") or ""))
     token, record = start_session(Stage.FULL, pending.user_id, ip=request.remote_addr,
@@ -134,7 +135,7 @@ def _signed_in(pending: AuthSession) -> Response:
     return redirect(next_url, 303)
 
 
-def _restart_login() -> Response:
+def _restart_login() -> HttpResponse:
     d, record = deps(), _record()
     end_session(record.token_hash, actor_id=None, ip=request.remote_addr, uow=d.uow(), clock=d.clock)
     _server_session().end()
@@ -142,7 +143,7 @@ def _restart_login() -> Response:
     return redirect(url_for("auth.login"), 303)
 
 
-def _enroll_page(enrolment: Enrolment, error: str | None, status: int) -> Response:
+def _enroll_page(enrolment: Enrolment, error: str | None, status: int) -> HttpResponse:
     html = render_template("auth/enroll.html", secret=enrolment.secret, qr=qr_svg(enrolment.uri), error=error)
     return Response(html, status)
 

@@ -3,12 +3,13 @@
 import secrets
 from collections.abc import Mapping
 
-from flask import Blueprint, Response, flash, request, url_for
+from flask import Blueprint, flash, request, url_for
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response as HttpResponse
 
 from domain.customers import services
 from domain.customers.errors import CustomerArchived
-from domain.identity.permissions import Scope
+from domain.identity.permissions import Permission, Scope
 from domain.shared.errors import Conflict, StaleVersion, ValidationFailed
 from web.customers.forms import form_values, values_of, version_of
 from web.deps import deps
@@ -23,7 +24,7 @@ FORM = {"customer-form": "customers/_form.html"}
 
 
 @bp.get("")
-def index() -> Response:
+def index() -> HttpResponse:
     actor, query = current_actor(), customer_query(request.args)
     page = services.search_customers(query, actor=actor, uow=deps().reader())
     owners = _owner_choices() if hx_target() != "customer-results" and actor.scope("customer") != Scope.OWN else []
@@ -31,14 +32,14 @@ def index() -> Response:
 
 
 @bp.get("/new")
-def new() -> Response:
-    services.require(current_actor(), services.Permission.CUSTOMER_CREATE)
+def new() -> HttpResponse:
+    services.require(current_actor(), Permission.CUSTOMER_CREATE)
     values = {"owner_id": str(current_actor().user_id), "stage": "lead"}
     return _form_page("customers/new.html", 200, values=values, form_token=secrets.token_urlsafe(24))
 
 
 @bp.post("")
-def create() -> Response:
+def create() -> HttpResponse:
     d, actor, token = deps(), current_actor(), request.form.get("form_token", "")[:64]
     try:
         customer = services.register_customer(request.form, token, actor=actor, uow=d.uow(), clock=d.clock)
@@ -51,20 +52,20 @@ def create() -> Response:
 
 
 @bp.get("/<int:customer_id>")
-def detail(customer_id: int) -> Response:
+def detail(customer_id: int) -> HttpResponse:
     found = services.get_customer(customer_id, actor=current_actor(), uow=deps().reader())
     return render("customers/detail.html", None, detail=found, customer=found.customer, errors={}, values={})
 
 
 @bp.get("/<int:customer_id>/edit")
-def edit(customer_id: int) -> Response:
+def edit(customer_id: int) -> HttpResponse:
     found = services.get_customer(customer_id, actor=current_actor(), uow=deps().reader())
     return _form_page("customers/edit.html", 200, values=values_of(found.customer), customer=found.customer,
                       version=found.customer.version)
 
 
 @bp.post("/<int:customer_id>")
-def update(customer_id: int) -> Response:
+def update(customer_id: int) -> HttpResponse:
     d, actor, version = deps(), current_actor(), version_of(request.form)
     try:
         customer = services.update_customer(customer_id, request.form, version, actor=actor, uow=d.uow(), clock=d.clock)
@@ -79,7 +80,7 @@ def update(customer_id: int) -> Response:
 
 
 @bp.post("/<int:customer_id>/archive")
-def archive(customer_id: int) -> Response:
+def archive(customer_id: int) -> HttpResponse:
     d = deps()
     try:
         services.archive_customer(customer_id, version_of(request.form), actor=current_actor(), uow=d.uow(),
@@ -92,7 +93,7 @@ def archive(customer_id: int) -> Response:
 
 
 @bp.post("/<int:customer_id>/follow-ups")
-def add_follow_up(customer_id: int) -> Response:
+def add_follow_up(customer_id: int) -> HttpResponse:
     d, actor = deps(), current_actor()
     try:
         follow_up = services.add_follow_up(customer_id, request.form, actor=actor, uow=d.uow(), clock=d.clock)
@@ -105,7 +106,7 @@ def add_follow_up(customer_id: int) -> Response:
     return see_other(url_for(".detail", customer_id=customer_id))
 
 
-def _follow_up_errors(customer_id: int, errors: dict[str, str]) -> Response:
+def _follow_up_errors(customer_id: int, errors: dict[str, str]) -> HttpResponse:
     found = services.get_customer(customer_id, actor=current_actor(), uow=deps().reader())
     context = {"detail": found, "customer": found.customer, "errors": error_messages(errors), "values": request.form}
     if hx_target() == "followup-list":
@@ -115,7 +116,7 @@ def _follow_up_errors(customer_id: int, errors: dict[str, str]) -> Response:
     return render("customers/detail.html", None, 422, **context)
 
 
-def _conflict(customer_id: int) -> Response:
+def _conflict(customer_id: int) -> HttpResponse:
     current = services.get_customer(customer_id, actor=current_actor(), uow=deps().reader()).customer
     saved = values_of(current)
     changed = {k: saved.get(k, "") for k in saved if str(request.form.get(k, "")) != str(saved.get(k, ""))}
@@ -124,7 +125,7 @@ def _conflict(customer_id: int) -> Response:
 
 
 def _form_page(template: str, status: int, *, values: Mapping[str, str], errors: dict[str, str] | None = None,
-               **context: object) -> Response:
+               **context: object) -> HttpResponse:
     return render(template, FORM, status, values=form_values(values), errors=error_messages(errors or {}),
                   owners=_owner_choices(), **context)
 

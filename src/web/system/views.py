@@ -1,6 +1,7 @@
 """Health checks and the language switch."""
 
-from flask import Blueprint, Response, abort, make_response, redirect, request, session
+from flask import Blueprint, abort, make_response, redirect, request, session
+from werkzeug.wrappers import Response as HttpResponse
 
 from web.deps import deps
 from web.guard import public, safe_next
@@ -11,20 +12,20 @@ bp = Blueprint("system", __name__)
 
 @bp.get("/healthz")
 @public
-def healthz() -> Response:
+def healthz() -> HttpResponse:
     return _plain("ok", 200)
 
 
 @bp.get("/readyz")
 @public
-def readyz() -> Response:
+def readyz() -> HttpResponse:
     ready = deps().database_ready()
     return _plain("ready" if ready else "not ready", 200 if ready else 503)
 
 
 @bp.post("/language")
 @public
-def set_language() -> Response:
+def set_language() -> HttpResponse:
     lang = request.form.get("lang", "")
     if lang not in LANGUAGES:
         abort(400)
@@ -34,11 +35,11 @@ def set_language() -> Response:
 
 @bp.get("/")
 @public
-def home() -> Response:
+def home() -> HttpResponse:
     return redirect(safe_next(None))
 
 
-def _plain(text: str, status: int) -> Response:
+def _plain(text: str, status: int) -> HttpResponse:
     response = make_response(text, status)
     response.mimetype = "text/plain"
     return response
