@@ -35,7 +35,6 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": False,
 }
-limiter = Limiter(get_remote_address, default_limits=[])
 csrf = CSRFProtect()
 
 
@@ -61,7 +60,6 @@ def create_app(dependencies: Dependencies, config: Mapping[str, Any] | None = No
 def _extensions(app: Flask) -> None:
     Htmx(app)
     csrf.init_app(app)
-    limiter.init_app(app)
     i18n.init_babel(app, str(ROOT / "translations"))
     https = bool(app.config["HTTPS"])
     Talisman(app, content_security_policy=CSP, frame_options="DENY", force_https=https,
@@ -78,6 +76,17 @@ def _blueprints(app: Flask) -> None:
     for blueprint in (system_bp, auth_bp, customers_bp):
         app.register_blueprint(blueprint)
     register_template_helpers(app)
+    _throttle(app)
+
+
+def _throttle(app: Flask) -> None:
+    """Rate-limit POSTs to the views marked @throttled, per client IP (one limiter per app)."""
+    limiter = Limiter(get_remote_address, app=app, default_limits=[],
+                      storage_uri=app.config["RATELIMIT_STORAGE_URI"])
+    limit = limiter.limit(lambda: str(app.config["LOGIN_RATE_LIMIT"]), methods=["POST"])
+    for endpoint, view in list(app.view_functions.items()):
+        if getattr(view, "houtai_throttled", False):
+            app.view_functions[endpoint] = limit(view)  # type: ignore[assignment]
 
 
 def _no_store(response: Response) -> Response:

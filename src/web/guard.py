@@ -28,6 +28,12 @@ def second_factor(view: F) -> F:
     return view
 
 
+def throttled(view: F) -> F:
+    """POSTs to this view count against the per-IP login rate limit."""
+    view.houtai_throttled = True  # type: ignore[attr-defined]
+    return view
+
+
 def check_access() -> HttpResponse | None:
     """before_request hook: let the request through, or send it to the login page."""
     if request.endpoint is None or request.endpoint == "static":

@@ -3,6 +3,7 @@
 import json
 import secrets
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
@@ -68,3 +69,30 @@ def test_sign_in_events_are_audited_without_secrets(app: Flask, client: FlaskCli
     assert all(row.ip == "127.0.0.1" for row in rows[1:])
     for secret in (PASSWORD, "wrong password here", totp.secret, codes[1], codes[1].replace("-", "")):
         assert secret not in dump
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def test_rate_limit_is_shared_by_workers_through_redis(deps: Dependencies) -> None:
+    url = "redis://127.0.0.1:6379/0"
+    if not _redis_answers(url):
+        pytest.skip("Redis does not answer on 127.0.0.1:6379; the shared rate-limit test is skipped")
+    config = {"LOGIN_RATE_LIMIT": "3 per minute", "RATELIMIT_STORAGE_URI": url,
+              "RATELIMIT_KEY_PREFIX": "houtai-test-" + secrets.token_hex(4)}
+    workers = [create_app(deps, config | {"SECRET_KEY": secrets.token_urlsafe(32)}).test_client() for _ in range(2)]
+
+    statuses = []
+    for attempt in range(4):
+        client = workers[attempt % 2]
+        token = csrf(client.get("/login").text)
+        statuses.append(client.post("/login", data={"csrf_token": token, "username": "x", "password": "y" * 12},
+                                    environ_base={"REMOTE_ADDR": "10.7.7.7"}).status_code)
+
+    assert statuses == [401, 401, 401, 429]

@@ -1,6 +1,6 @@
 """Sign-in: first-administrator setup, password, TOTP enrolment, second factor, logout."""
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as HttpResponse
 
@@ -9,20 +9,18 @@ from domain.identity.errors import ChallengeExpired, InvalidCode, InvalidCredent
 from domain.identity.models import AuthSession, Enrolment, Stage
 from domain.identity.sessions import end_session, start_session
 from domain.shared.errors import ValidationFailed
-from web.app import limiter
 from web.auth.qr import qr_svg
 from web.deps import deps
-from web.guard import public, safe_next, second_factor
+from web.guard import public, safe_next, second_factor, throttled
 from web.i18n import error_messages
 from web.sessions import ServerSession
 
 bp = Blueprint("auth", __name__)
-_login_limit = limiter.limit(lambda: str(current_app.config["LOGIN_RATE_LIMIT"]), methods=["POST"])
 
 
 @bp.route("/setup/<token>", methods=["GET", "POST"])
 @public
-@_login_limit
+@throttled
 def setup(token: str) -> HttpResponse | str:
     if request.method == "GET":
         return render_template("auth/setup.html", token=token, errors={}, values={})
@@ -47,7 +45,7 @@ def setup(token: str) -> HttpResponse | str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@_login_limit
+@throttled
 def login() -> HttpResponse | str:
     next_url = safe_next(request.values.get("next"))
     if request.method == "GET":
@@ -66,7 +64,7 @@ def login() -> HttpResponse | str:
 
 @bp.route("/login/mfa", methods=["GET", "POST"])
 @second_factor
-@_login_limit
+@throttled
 def mfa() -> HttpResponse | str:
     if request.method == "GET":
         return render_template("auth/mfa.html", error=None)
@@ -85,7 +83,7 @@ def mfa() -> HttpResponse | str:
 
 @bp.route("/login/enroll", methods=["GET", "POST"])
 @second_factor
-@_login_limit
+@throttled
 def enroll() -> HttpResponse | str:
     d, record = deps(), _record()
     try:
