@@ -95,8 +95,9 @@ class FakeUserRepository:
     def names(self, user_ids: set[int]) -> dict[int, str]:
         return {i: u.display_name for i, u in self.users.items() if i in user_ids}
 
-    def active_users(self, department_id: int | None = None) -> list[User]:
-        return [u for u in self.users.values() if u.is_active and department_id in (None, u.department_id)]
+    def active_user_names(self, department_id: int | None = None) -> list[tuple[int, str]]:
+        return [(i, u.display_name) for i, u in self.users.items()
+                if u.is_active and department_id in (None, u.department_id)]
 
     def advance_totp_step(self, user_id: int, step: int) -> bool:
         user = self.users[user_id]

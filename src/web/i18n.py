@@ -1,7 +1,8 @@
 """Language choice and the translated labels of domain codes (stages, regions, error codes)."""
 
-from flask import Flask, request, session
-from flask_babel import Babel, lazy_gettext as _l
+from babel.support import NullTranslations
+from flask import Flask, g, request, session
+from flask_babel import Babel, get_translations, lazy_gettext as _l
 
 LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
 
@@ -60,3 +61,15 @@ def init_babel(app: Flask, translations: str) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", translations)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     Babel(app, locale_selector=select_locale)
+    # Flask-Babel looks the catalogue up again for every string; a page has dozens of them.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _catalogue().ugettext(s), ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),
+        newstyle=True)
+
+
+def _catalogue() -> NullTranslations:
+    """The request's translations, looked up once per request."""
+    catalogue: NullTranslations | None = g.get("_houtai_catalogue")
+    if catalogue is None:
+        catalogue = g._houtai_catalogue = get_translations()
+    return catalogue

@@ -11,7 +11,6 @@ from sqlalchemy import (
     false,
     insert,
     literal,
-    literal_column,
     or_,
     select,
     text,
@@ -41,6 +40,7 @@ _SUMMARY = select(customers.c.id, customers.c.name, customers.c.credit_code, cus
                   users.c.display_name.label("owner_name"), customers.c.created_at
                   ).join(users, users.c.id == customers.c.owner_id)
 _DENSE_HITS = 2000  # above this many trigram hits a LIKE walk in index order stops sooner
+_FTS_HITS = text("SELECT rowid FROM customers_fts WHERE customers_fts MATCH :q LIMIT :cap")
 
 
 def scope_clause(actor: Actor) -> ColumnElement[bool]:
@@ -123,14 +123,8 @@ class SqlCustomerRepository:
         if len(term) < 3:
             return like
         phrase = '"' + term.replace('"', '""') + '"'
-        hits = self._db.execute(text(
-            "SELECT count(*) FROM (SELECT rowid FROM customers_fts WHERE customers_fts MATCH :q LIMIT :cap)"),
-            {"q": phrase, "cap": _DENSE_HITS + 1}).scalar_one()
-        if hits > _DENSE_HITS:
-            return like
-        fts: Select[Any] = select(literal_column("rowid")).select_from(text("customers_fts")).where(
-            text("customers_fts MATCH :q").bindparams(q=phrase))
-        return customers.c.id.in_(fts)
+        hits = self._db.execute(_FTS_HITS, {"q": phrase, "cap": _DENSE_HITS + 1}).scalars().all()
+        return like if len(hits) > _DENSE_HITS else customers.c.id.in_(hits)
 
 
 class SqlFollowUpRepository:

@@ -3,9 +3,17 @@
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, delete, func, insert, select, update
+from sqlalchemy import JSON, Boolean, Connection, Row, Select, TextualSelect, delete, func, insert, select, text, update
 
-from adapters.sqlalchemy.tables import auth_sessions, departments, recovery_codes, setup_tokens, user_roles, users
+from adapters.sqlalchemy.tables import (
+    UtcDateTime,
+    auth_sessions,
+    departments,
+    recovery_codes,
+    setup_tokens,
+    user_roles,
+    users,
+)
 from domain.identity.models import Actor, AuthSession, Stage, User
 
 
@@ -52,12 +60,12 @@ class SqlUserRepository:
         rows = self._db.execute(select(users.c.id, users.c.display_name).where(users.c.id.in_(user_ids)))
         return {row.id: row.display_name for row in rows}
 
-    def active_users(self, department_id: int | None = None) -> list[User]:
-        statement = select(*_USER_COLUMNS).where(users.c.is_active).order_by(users.c.display_name, users.c.id)
+    def active_user_names(self, department_id: int | None = None) -> list[tuple[int, str]]:
+        statement = select(users.c.id, users.c.display_name).where(users.c.is_active).order_by(
+            users.c.display_name, users.c.id)
         if department_id is not None:
             statement = statement.where(users.c.department_id.in_(subtree(department_id)))
-        rows = self._db.execute(statement)
-        return [_to_user(row, frozenset()) for row in rows]
+        return [(row.id, row.display_name) for row in self._db.execute(statement)]
 
     def advance_totp_step(self, user_id: int, step: int) -> bool:
         result = self._db.execute(
@@ -114,10 +122,20 @@ class SqlUserRepository:
             self._db.execute(insert(user_roles), [{"user_id": user_id, "role": r} for r in sorted(roles)])
 
 
-_LOAD_SESSION = (
-    select(auth_sessions, users.c.username, users.c.display_name, users.c.department_id, users.c.is_active)
-    .outerjoin(users, users.c.id == auth_sessions.c.user_id)
-)
+_ROLE_LIST = {"sqlite": "group_concat(r.role, ',')", "postgresql": "string_agg(r.role, ',')"}
+_LOAD_SESSION: dict[str, TextualSelect] = {}
+
+
+def _load_session(dialect: str) -> TextualSelect:
+    """Session, user and roles in one prebuilt statement: this runs on every request."""
+    if dialect not in _LOAD_SESSION:
+        _LOAD_SESSION[dialect] = text(
+            "SELECT s.token_hash, s.user_id, s.stage, s.created_at, s.last_seen_at, s.ip, s.user_agent, "
+            "s.code_failures, s.data, u.username, u.display_name, u.department_id, u.is_active, "
+            f"(SELECT {_ROLE_LIST[dialect]} FROM user_roles r WHERE r.user_id = s.user_id) AS roles "
+            "FROM auth_sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.token_hash = :token_hash"
+        ).columns(created_at=UtcDateTime, last_seen_at=UtcDateTime, data=JSON, is_active=Boolean)
+    return _LOAD_SESSION[dialect]
 
 
 class SqlSessionRepository:
@@ -131,13 +149,12 @@ class SqlSessionRepository:
             user_agent=session.user_agent, code_failures=session.code_failures, data=session.data))
 
     def load(self, token_hash: str) -> AuthSession | None:
-        row = self._db.execute(_LOAD_SESSION.where(auth_sessions.c.token_hash == token_hash)).first()
+        row = self._db.execute(_load_session(self._db.dialect.name), {"token_hash": token_hash}).first()
         if row is None:
             return None
         actor = None
         if row.user_id is not None and row.is_active:
-            roles = frozenset(self._db.execute(
-                select(user_roles.c.role).where(user_roles.c.user_id == row.user_id)).scalars())
+            roles = frozenset(row.roles.split(",")) if row.roles else frozenset()
             actor = Actor(row.user_id, row.username, row.display_name, roles, row.department_id, row.ip)
         return AuthSession(row.token_hash, Stage(row.stage), row.created_at, row.last_seen_at, row.user_id, row.ip,
                            row.user_agent, row.code_failures, dict(row.data or {}), actor)

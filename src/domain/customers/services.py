@@ -54,7 +54,7 @@ def assignable_owners(*, actor: Actor, uow: UnitOfWork) -> list[tuple[int, str]]
     if scope is Scope.DEPARTMENT and department is None:
         return [(actor.user_id, actor.display_name)]
     with uow:
-        return [(u.id, u.display_name) for u in uow.users.active_users(department) if u.id is not None]
+        return uow.users.active_user_names(department)
 
 
 def customer_by_form_token(form_token: str, *, actor: Actor, uow: UnitOfWork) -> Customer:
