@@ -57,7 +57,7 @@ integration: install-test translations
 	$(BIN)/pytest -q -p no:cacheprovider tests/integration
 
 e2e: install-test translations chromium
-	$(BIN)/pytest -q -p no:cacheprovider e2e
+	$(BIN)/pytest -q -p no:cacheprovider e2e --screenshot only-on-failure --output test-results
 
 bench: install
 	bash bench/run.sh

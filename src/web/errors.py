@@ -29,11 +29,17 @@ def _messages() -> dict[int, str]:
 
 
 def error_response(status: int, message: str | None = None, reference: str | None = None) -> Response:
-    """The error page, or for htmx requests an empty body with the message in a header for app.js."""
+    """The error page, or for htmx requests an empty body with the message in a header for app.js.
+
+    Every error carries a reference id, also written to the log, so support can find the event.
+    """
     text = message or _messages().get(status, _messages()[500])
+    if reference is None:
+        reference = secrets.token_hex(6)
+        log.info("http.error ref=%s status=%s path=%s", reference, status, request.path)
     if getattr(request, "htmx", None):
         response = make_response("", status)
-        response.headers["X-Houtai-Message"] = quote(text + (f" ({reference})" if reference else ""))
+        response.headers["X-Houtai-Message"] = quote(f"{text} ({reference})")
         return response
     return make_response(render_template("errors/error.html", status=status, message=text, reference=reference),
                          status)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import Flask, Request, Response
+from flask import Flask, Request, Response, request as current_request
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
@@ -60,9 +60,9 @@ class ServerSessionInterface(SessionInterface):
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, ServerSession)
-        name, d = self.cookie_name(app, request=_request()), self._deps
+        name, d = self.cookie_name(app, current_request), self._deps
         if session.record is None and session.modified:
-            token, record = start_session(Stage.ANONYMOUS, None, ip=_request().remote_addr, user_agent=None,
+            token, record = start_session(Stage.ANONYMOUS, None, ip=current_request.remote_addr, user_agent=None,
                                           replaces=None, uow=d.uow(), clock=d.clock, data=dict(session))
             session.record, session.token, session.rotated = record, token, True
         elif session.record is not None and session.modified:
@@ -79,8 +79,3 @@ class ServerSessionInterface(SessionInterface):
 def _secure(app: Flask, request: Request) -> bool:
     return bool(app.config.get("HTTPS")) or request.is_secure
 
-
-def _request() -> Request:
-    from flask import request
-
-    return request
