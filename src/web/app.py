@@ -87,6 +87,8 @@ def _throttle(app: Flask) -> None:
     for endpoint, view in list(app.view_functions.items()):
         if getattr(view, "houtai_throttled", False):
             app.view_functions[endpoint] = limit(view)  # type: ignore[assignment]
+    # The decorated views check their limit themselves; no other view has one, so skip the per-request hook.
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
 
 
 def _no_store(response: Response) -> Response:
