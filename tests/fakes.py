@@ -66,8 +66,9 @@ class FakeTotp:
 
 
 class FakeUserRepository:
-    def __init__(self) -> None:
+    def __init__(self, parents: dict[int, int | None] | None = None) -> None:
         self.users: dict[int, User] = {}
+        self.parents = parents or {}  # department id -> parent id
         self.recovery: dict[int, dict[str, datetime | None]] = {}
         self.setup_tokens: dict[str, tuple[datetime, datetime | None]] = {}
 
@@ -97,7 +98,14 @@ class FakeUserRepository:
 
     def active_user_names(self, department_id: int | None = None) -> list[tuple[int, str]]:
         return [(i, u.display_name) for i, u in self.users.items()
-                if u.is_active and department_id in (None, u.department_id)]
+                if u.is_active and (department_id is None or self.within(u.department_id, department_id))]
+
+    def within(self, department_id: int | None, root: int | None) -> bool:
+        while department_id is not None:
+            if department_id == root:
+                return True
+            department_id = self.parents.get(department_id)
+        return False
 
     def advance_totp_step(self, user_id: int, step: int) -> bool:
         user = self.users[user_id]
@@ -184,10 +192,9 @@ class FakeSessionRepository:
 class FakeCustomerRepository:
     """Mirrors the SQL adapter's contract: scope filter, newest first, keyset cursors on (created_at, id)."""
 
-    def __init__(self, users: FakeUserRepository, departments: dict[int, int | None] | None = None) -> None:
+    def __init__(self, users: FakeUserRepository) -> None:
         self.rows: dict[int, Customer] = {}
         self._users = users
-        self.parents = departments or {}  # department id -> parent id
 
     def add(self, customer: Customer) -> int:
         customer_id = len(self.rows) + 1
@@ -230,11 +237,7 @@ class FakeCustomerRepository:
         return (user.is_active, user.department_id) if user else (False, None)
 
     def department_of(self, department_id: int | None, actor: Actor) -> bool:
-        while department_id is not None:
-            if department_id == actor.department_id:
-                return True
-            department_id = self.parents.get(department_id)
-        return False
+        return actor.department_id is not None and self._users.within(department_id, actor.department_id)
 
     def _visible(self, customer: Customer, actor: Actor) -> bool:
         scope = actor.scope("customer")
@@ -276,9 +279,9 @@ class FakeUnitOfWork:
     """Commits are recorded; an uncommitted block leaves `committed` False (no rollback of fakes needed)."""
 
     def __init__(self, departments: dict[int, int | None] | None = None) -> None:
-        self.users = FakeUserRepository()
+        self.users = FakeUserRepository(departments)
         self.sessions = FakeSessionRepository(self.users)
-        self.customers = FakeCustomerRepository(self.users, departments)
+        self.customers = FakeCustomerRepository(self.users)
         self.follow_ups = FakeFollowUpRepository()
         self.audit = FakeAuditLog()
         self.commits = 0

@@ -96,3 +96,18 @@ def test_rate_limit_is_shared_by_workers_through_redis(deps: Dependencies) -> No
                                     environ_base={"REMOTE_ADDR": "10.7.7.7"}).status_code)
 
     assert statuses == [401, 401, 401, 429]
+
+
+def test_over_https_the_cookie_is_host_prefixed_and_secure_and_hsts_is_sent(deps: Dependencies) -> None:
+    app = create_app(deps, {"SECRET_KEY": secrets.token_urlsafe(32), "HTTPS": True})
+    client = app.test_client()
+
+    plain = client.get("/login")
+    secure = client.get("/login", base_url="https://houtai.example")
+
+    assert plain.status_code == 302 and plain.location.startswith("https://")
+    cookie = secure.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-houtai=") and "Secure" in cookie and "HttpOnly" in cookie
+    assert "Domain" not in cookie and "Path=/" in cookie
+    hsts = secure.headers["Strict-Transport-Security"]
+    assert int(hsts.split("max-age=")[1].split(";")[0]) >= 31536000 and "includeSubDomains" in hsts

@@ -100,7 +100,7 @@ class TestScope:
         in_team = create(uow, user_id=2, token="a", credit_code="")
         elsewhere = create(uow, user_id=4, token="b", credit_code="")
 
-        page = services.search_customers(services.CustomerListQuery(), actor=actor(uow, 3), uow=uow)
+        page = services.list_customers(services.CustomerListQuery(), actor=actor(uow, 3), uow=uow).page
 
         assert [c.id for c in page.items] == [in_team.id]
         assert elsewhere.id not in [c.id for c in page.items]
@@ -157,7 +157,7 @@ class TestArchiveAndFollowUps:
         customer = create(uow)
         services.archive_customer(customer.id or 0, 1, actor=actor(uow, 5), uow=uow, clock=FakeClock())
 
-        assert services.search_customers(services.CustomerListQuery(), actor=actor(uow, 5), uow=uow).items == []
+        assert services.list_customers(services.CustomerListQuery(), actor=actor(uow, 5), uow=uow).page.items == []
         with pytest.raises(CustomerArchived):
             services.update_customer(customer.id or 0, customer_form(owner_id="1"), 2, actor=actor(uow, 5),
                                      uow=uow, clock=FakeClock())
@@ -186,6 +186,16 @@ class TestArchiveAndFollowUps:
 
         assert failure.value.errors == {"kind": "choice.invalid", "content": "required",
                                         "next_action_on": "date.invalid"}
+
+    def test_owner_filter_lists_whose_customers_the_actor_sees(self, uow: FakeUnitOfWork) -> None:
+        query = services.CustomerListQuery()
+
+        def owners(user_id: int) -> set[int]:
+            return {i for i, _ in services.list_customers(query, actor=actor(uow, user_id), uow=uow).owners}
+
+        assert owners(1) == set()  # a rep sees only their own: no filter
+        assert owners(3) == {1, 2, 3}  # the manager's department subtree
+        assert owners(6) == {1, 2, 3, 4, 5, 6}  # the auditor sees all, though they may assign nobody
 
     def test_assignable_owners_follow_the_scope(self, uow: FakeUnitOfWork) -> None:
         assert services.assignable_owners(actor=actor(uow, 1), uow=uow) == [(1, "Rep")]

@@ -161,8 +161,8 @@ def _page(rows: list[Row[Any]], query: CustomerListQuery, key: str, backwards: b
     rows = rows[: query.per_page]
     if backwards:
         rows.reverse()
-    items = [CustomerSummary(r.id, r.name, r.credit_code, r.stage, r.region, r.owner_name, r.created_at.date())
-             for r in rows]
+    items = [CustomerSummary(id_, name, code, stage, region, owner, created.date())
+             for id_, name, code, stage, region, owner, created in rows]
     if not rows:
         return Page(items, None, None)
 

@@ -29,11 +29,30 @@ def require(actor: Actor, permission: Permission) -> None:
         raise PermissionDenied(permission.value)
 
 
-def search_customers(query: CustomerListQuery, *, actor: Actor, uow: UnitOfWork) -> Page[CustomerSummary]:
-    """One keyset page of the customers the actor may see."""
+@dataclass(frozen=True)
+class CustomerList:
+    page: Page[CustomerSummary]
+    owners: list[tuple[int, str]]  # choices of the owner filter; empty when the actor sees only their own
+
+
+def list_customers(
+    query: CustomerListQuery, *, actor: Actor, uow: UnitOfWork, with_owner_filter: bool = True
+) -> CustomerList:
+    """One keyset page of the customers the actor may see, and the owners they may filter by."""
     require(actor, Permission.CUSTOMER_READ)
     with uow:
-        return uow.customers.search(query, actor)
+        page = uow.customers.search(query, actor)
+        owners = _visible_owners(actor, uow) if with_owner_filter else []
+    return CustomerList(page, owners)
+
+
+def _visible_owners(actor: Actor, uow: UnitOfWork) -> list[tuple[int, str]]:
+    scope = actor.scope("customer")
+    if scope is Scope.ALL:
+        return uow.users.active_user_names()
+    if scope is Scope.DEPARTMENT and actor.department_id is not None:
+        return uow.users.active_user_names(actor.department_id)
+    return []
 
 
 def get_customer(customer_id: int, *, actor: Actor, uow: UnitOfWork) -> CustomerDetail:

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from domain.customers import services
 from domain.customers.errors import CustomerArchived
-from domain.identity.permissions import Permission, Scope
+from domain.identity.permissions import Permission
 from domain.shared.errors import Conflict, StaleVersion, ValidationFailed
 from web.customers.forms import form_values, values_of, version_of
 from web.deps import deps
@@ -25,10 +25,11 @@ FORM = {"customer-form": "customers/_form.html"}
 
 @bp.get("")
 def index() -> HttpResponse:
-    actor, query = current_actor(), customer_query(request.args)
-    page = services.search_customers(query, actor=actor, uow=deps().reader())
-    owners = _owner_choices() if hx_target() != "customer-results" and actor.scope("customer") != Scope.OWN else []
-    return render("customers/index.html", RESULTS, page=page, query=query, owners=owners, base=url_for(".index"))
+    query = customer_query(request.args)
+    found = services.list_customers(query, actor=current_actor(), uow=deps().reader(),
+                                    with_owner_filter=hx_target() != "customer-results")
+    return render("customers/index.html", RESULTS, page=found.page, query=query, owners=found.owners,
+                  base=url_for(".index"))
 
 
 @bp.get("/new")
