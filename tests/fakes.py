@@ -205,7 +205,7 @@ class FakeCustomerRepository:
         customer = self.rows.get(customer_id)
         return replace(customer) if customer and self._visible(customer, actor) else None
 
-    def get_by_form_token(self, form_token: str, actor: Actor) -> Customer | None:
+    def get_by_form_token(self, form_token: str) -> Customer | None:
         return next((c for c in self.rows.values() if c.form_token == form_token), None)
 
     def update(self, customer: Customer, expected_version: int) -> bool:
@@ -266,10 +266,6 @@ class FakeAuditLog:
 
     def append(self, event: AuditEvent) -> None:
         self.events.append(event)
-
-    def recent(self, limit: int, entity_type: str | None = None, entity_id: str | None = None) -> list[AuditEvent]:
-        return [e for e in reversed(self.events) if entity_type in (None, e.entity_type)
-                and entity_id in (None, e.entity_id)][:limit]
 
     def actions(self) -> list[str]:
         return [e.action for e in self.events]

@@ -67,7 +67,7 @@ class SqlCustomerRepository:
         row = self._db.execute(select(customers).where(customers.c.id == customer_id, scope_clause(actor))).first()
         return _to_customer(row) if row else None
 
-    def get_by_form_token(self, form_token: str, actor: Actor) -> Customer | None:
+    def get_by_form_token(self, form_token: str) -> Customer | None:
         row = self._db.execute(select(customers).where(customers.c.form_token == form_token)).first()
         return _to_customer(row) if row else None
 

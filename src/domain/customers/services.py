@@ -80,7 +80,7 @@ def customer_by_form_token(form_token: str, *, actor: Actor, uow: UnitOfWork) ->
     """The customer a create form already made (double submit); NotFound if none."""
     require(actor, Permission.CUSTOMER_CREATE)
     with uow:
-        customer = uow.customers.get_by_form_token(form_token, actor) if form_token else None
+        customer = uow.customers.get_by_form_token(form_token) if form_token else None
     if customer is None:
         raise NotFound()
     return customer
@@ -94,14 +94,14 @@ def register_customer(
     fields = customer_fields(raw)
     now = clock.now()
     with uow:
-        existing = uow.customers.get_by_form_token(form_token, actor) if form_token else None
+        existing = uow.customers.get_by_form_token(form_token) if form_token else None
         if existing:
             return existing
         department_id = _check_owner(fields.owner_id, actor, uow)
         try:
             _check_credit_code_free(fields.credit_code, None, uow)
         except ValidationFailed:
-            twin = uow.customers.get_by_form_token(form_token, actor) if form_token else None
+            twin = uow.customers.get_by_form_token(form_token) if form_token else None
             if twin:  # the same form, submitted twice, committed first in between our two reads
                 return twin
             raise
