@@ -49,6 +49,14 @@ class TestRegisterCustomer:
         assert len(uow.customers.rows) == 1
         assert uow.audit.actions() == ["customer.created"]
 
+    def test_form_token_finds_the_customer_it_made_and_nothing_else(self, uow: FakeUnitOfWork) -> None:
+        made = create(uow, token="tok")
+
+        found = services.customer_by_form_token("tok", actor=actor(uow, 1), uow=uow)
+
+        assert found is not None and found.id == made.id
+        assert services.customer_by_form_token("other", actor=actor(uow, 1), uow=uow) is None
+
     def test_names_every_invalid_field_and_writes_nothing(self, uow: FakeUnitOfWork) -> None:
         with pytest.raises(ValidationFailed) as failure:
             create(uow, name="", credit_code="91350100M000100Y44", industry="mining", email="nope", phone="abc")

@@ -76,14 +76,11 @@ def assignable_owners(*, actor: Actor, uow: UnitOfWork) -> list[tuple[int, str]]
         return uow.users.active_user_names(department)
 
 
-def customer_by_form_token(form_token: str, *, actor: Actor, uow: UnitOfWork) -> Customer:
-    """The customer a create form already made (double submit); NotFound if none."""
+def customer_by_form_token(form_token: str, *, actor: Actor, uow: UnitOfWork) -> Customer | None:
+    """The customer a create form already made (double submit), or None."""
     require(actor, Permission.CUSTOMER_CREATE)
     with uow:
-        customer = uow.customers.get_by_form_token(form_token) if form_token else None
-    if customer is None:
-        raise NotFound()
-    return customer
+        return uow.customers.get_by_form_token(form_token) if form_token else None
 
 
 def register_customer(

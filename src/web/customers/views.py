@@ -46,8 +46,12 @@ def create() -> HttpResponse:
         customer = services.register_customer(request.form, token, actor=actor, uow=d.uow(), clock=d.clock)
     except ValidationFailed as error:
         return _form_page("customers/new.html", 422, values=request.form, errors=error.errors, form_token=token)
-    except Conflict:  # the same form raced itself: the first request created the customer
-        customer = services.customer_by_form_token(token, actor=actor, uow=d.reader())
+    except Conflict:  # a concurrent request won a uniqueness race: the same form, or the same credit code
+        twin = services.customer_by_form_token(token, actor=actor, uow=d.reader())
+        if twin is None:
+            return _form_page("customers/new.html", 422, values=request.form,
+                              errors={"credit_code": "credit_code.taken"}, form_token=token)
+        customer = twin
     flash(_("Customer “%(name)s” created.", name=customer.name), "success")
     return see_other(url_for(".detail", customer_id=customer.id))
 
