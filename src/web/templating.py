@@ -3,7 +3,7 @@
 from functools import cache
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, g, request, url_for
 from flask_babel import force_locale, get_locale, lazy_gettext as _l
 
 from web import i18n
@@ -17,7 +17,7 @@ _LABELS = {"stage_names": i18n.STAGES, "region_names": i18n.REGIONS, "industry_n
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.globals["languages"] = i18n.LANGUAGES
+    app.jinja_env.globals.update(languages=i18n.LANGUAGES, fixed_url=_fixed_url)
 
     @app.context_processor
     def _request_values() -> dict[str, Any]:
@@ -30,6 +30,16 @@ def _labels(locale: str) -> dict[str, dict[str, str]]:
     """Translated label tables, computed once per language instead of once per row."""
     with force_locale(locale):
         return {name: {k: str(v) for k, v in table.items()} for name, table in _LABELS.items()}
+
+
+def _fixed_url(endpoint: str, filename: str | None = None) -> str:
+    """url_for for links without variable parts (layout links, static files), built once per mount point."""
+    return _fixed_urls(request.script_root, endpoint, filename)
+
+
+@cache
+def _fixed_urls(_script_root: str, endpoint: str, filename: str | None) -> str:
+    return url_for(endpoint, filename=filename) if filename else url_for(endpoint)
 
 
 def _list_link(**changes: str | None) -> str:
