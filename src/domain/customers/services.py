@@ -126,7 +126,7 @@ def update_customer(
             department_id = _check_owner(fields.owner_id, actor, uow)
         updated = replace(customer, fields=fields, department_id=department_id, updated_at=now,
                           version=customer.version + 1)
-        _save(updated, expected_version, uow)
+        _save(updated, expected_version, actor, uow)
         before, after = changed_values(customer.fields.as_values(), fields.as_values())
         uow.audit.append(_event("customer.updated", updated, actor, now, before=before, after=after))
         uow.commit()
@@ -142,7 +142,7 @@ def archive_customer(
     with uow:
         customer = _editable(customer_id, expected_version, actor, uow)
         archived = replace(customer, archived_at=now, updated_at=now, version=customer.version + 1)
-        _save(archived, expected_version, uow)
+        _save(archived, expected_version, actor, uow)
         uow.audit.append(_event("customer.archived", archived, actor, now, after={"archived_at": now.isoformat()}))
         uow.commit()
     return archived
@@ -182,9 +182,9 @@ def _editable(customer_id: int, expected_version: int, actor: Actor, uow: UnitOf
     return customer
 
 
-def _save(customer: Customer, expected_version: int, uow: UnitOfWork) -> None:
+def _save(customer: Customer, expected_version: int, actor: Actor, uow: UnitOfWork) -> None:
     if not uow.customers.update(customer, expected_version):
-        current = uow.customers.get(customer.id or 0, _SYSTEM)
+        current = uow.customers.get(customer.id or 0, actor)
         raise StaleVersion(current.version if current else expected_version)
 
 
@@ -215,5 +215,3 @@ def _event(
 ) -> AuditEvent:
     return AuditEvent(action, now, actor.user_id, actor.ip, "customer", str(customer.id), before, after)
 
-
-_SYSTEM = Actor(0, "system", "system", frozenset({"administrator"}), None)

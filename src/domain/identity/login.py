@@ -175,11 +175,14 @@ def _fail_code(
 def _record_failure(
     user: User | None, action: str, after: dict[str, str] | None, *, ip: str | None, uow: UnitOfWork, clock: Clock
 ) -> bool:
+    """Audit a failed password or code; count it against a known account. True when the account is locked."""
     now = clock.now()
     user_id = user.id if user else None
     uow.audit.append(AuditEvent(action, now, user_id, ip, "user", str(user_id) if user_id else None, after=after))
-    if user_id is None or (user is not None and user.is_locked(now)):
-        return user is not None
+    if user is None or user_id is None:
+        return False
+    if user.is_locked(now):
+        return True
     locked = uow.users.record_login_failure(user_id, now, MAX_FAILURES, LOCK_FOR)
     if locked:
         uow.audit.append(AuditEvent("login.locked", now, user_id, ip, "user", str(user_id)))
