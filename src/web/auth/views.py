@@ -6,7 +6,7 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from domain.identity import login as identity
 from domain.identity.errors import ChallengeExpired, InvalidCode, InvalidCredentials, SetupUnavailable, WeakPassword
-from domain.identity.models import AuthSession, Enrolment, Stage
+from domain.identity.models import AuthSession, Stage
 from domain.identity.sessions import end_session, start_session
 from domain.shared.errors import ValidationFailed
 from web.auth.qr import qr_svg
@@ -87,14 +87,13 @@ def mfa() -> HttpResponse | str:
 def enroll() -> HttpResponse | str:
     d, record = deps(), _record()
     try:
-        enrolment = identity.start_enrolment(record.user_id or 0, uow=d.uow(), cipher=d.cipher, totp=d.totp)
         if request.method == "GET":
-            return _enroll_page(enrolment, None, 200)
+            return _enroll_page(record, None, 200)
         codes = identity.confirm_enrolment(record.user_id or 0, request.form.get("code", ""), record.token_hash,
                                            ip=request.remote_addr, uow=d.uow(), cipher=d.cipher, totp=d.totp,
                                            clock=d.clock, policy=d.policy)
     except InvalidCode:
-        return _enroll_page(enrolment, _("That code does not match. Check the time on your phone and enter the "
+        return _enroll_page(record, _("That code does not match. Check the time on your phone and enter the "
                                          "current 6-digit code."), 422)
     except ChallengeExpired:
         return _restart_login()
@@ -141,7 +140,9 @@ def _restart_login() -> HttpResponse:
     return redirect(url_for("auth.login"), 303)
 
 
-def _enroll_page(enrolment: Enrolment, error: str | None, status: int) -> HttpResponse:
+def _enroll_page(record: AuthSession, error: str | None, status: int) -> HttpResponse:
+    d = deps()
+    enrolment = identity.start_enrolment(record.user_id or 0, uow=d.uow(), cipher=d.cipher, totp=d.totp)
     html = render_template("auth/enroll.html", secret=enrolment.secret, qr=qr_svg(enrolment.uri), error=error)
     return Response(html, status)
 
