@@ -2,14 +2,17 @@
 
 import logging
 import secrets
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
-from flask import Flask, Response, make_response, render_template, request
+from flask import Flask, Response, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as HttpResponse
 
-from domain.shared.errors import NotFound, PermissionDenied
+from domain.audit.models import AuditEvent
+from domain.shared.errors import NotFound, PermissionDenied, ReauthenticationRequired
+from web.deps import deps
 
 log = logging.getLogger("houtai.web")
 
@@ -58,7 +61,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(PermissionDenied)
     def denied(error: PermissionDenied) -> Response:
         log.warning("access.denied path=%s permission=%s", request.path, error)
+        _audit_denial(str(error))
         return error_response(403)
+
+    @app.errorhandler(ReauthenticationRequired)
+    def reauthenticate(_error: ReauthenticationRequired) -> HttpResponse:
+        return _to_step_up()
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
@@ -69,3 +77,33 @@ def register_error_handlers(app: Flask) -> None:
         reference = secrets.token_hex(6)
         log.exception("unhandled error ref=%s path=%s", reference, request.path, exc_info=error)
         return error_response(500, reference=reference)
+
+
+def _audit_denial(permission: str) -> None:
+    """Access-control failures belong in the audit trail too (who tried what, from where)."""
+    actor = g.get("actor")
+    d = deps()
+    with d.uow() as uow:
+        uow.audit.append(AuditEvent("access.denied", d.clock.now(), actor.user_id if actor else None,
+                                    request.remote_addr, after={"permission": permission, "method": request.method,
+                                                                "path": request.path[:200]}))
+        uow.commit()
+
+
+def _to_step_up() -> HttpResponse:
+    """Send the user to confirm password + TOTP, then back to the page they were on."""
+    back = request.full_path.rstrip("?") if request.method == "GET" else _referring_path()
+    target = url_for("account.reauth", next=back)
+    if getattr(request, "htmx", None):
+        response = make_response("", 401)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target, 303)
+
+
+def _referring_path() -> str:
+    """The internal page a POST came from (its form), so step-up can return there."""
+    parts = urlsplit(request.referrer or "")
+    if parts.netloc and parts.netloc != request.host:
+        return "/"
+    return (parts.path or "/") + ("?" + parts.query if parts.query else "")

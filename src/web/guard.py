@@ -9,6 +9,7 @@ from flask import current_app, g, make_response, redirect, request, session, url
 from werkzeug.wrappers import Response as HttpResponse
 
 from domain.identity.models import Actor, Stage
+from web.deps import deps
 from web.sessions import ServerSession
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -45,7 +46,8 @@ def check_access() -> HttpResponse | None:
     if access == SECOND_FACTOR:
         return None if record and record.stage is Stage.PASSWORD and record.actor else _to_login()
     if record and record.stage is Stage.FULL and record.actor:
-        g.actor = replace(record.actor, ip=request.remote_addr)
+        d = deps()
+        g.actor = replace(record.actor, ip=request.remote_addr, fresh=record.is_fresh(d.clock.now(), d.policy))
         return None
     return _to_login()
 

@@ -11,10 +11,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
 
+from adapters.sqlalchemy.audit_guard import create_guard, drop_guard
 from adapters.sqlalchemy.engine import make_engine
 from adapters.sqlalchemy.migrate import upgrade
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from bootstrap import build_dependencies
+from domain.audit.chain import GENESIS
 from domain.identity.models import Actor, SessionPolicy, Stage, User
 from domain.identity.sessions import start_session
 from tests.builders import NOW
@@ -22,8 +24,9 @@ from web.app import create_app
 from web.deps import Dependencies
 
 PG_ADMIN = os.environ.get("HOUTAI_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-PG_DATABASE = "houtai_test"
-TABLES = ("follow_ups", "customers", "recovery_codes", "auth_sessions", "user_roles", "users", "departments",
+PG_DATABASE = os.environ.get("HOUTAI_TEST_PG_DATABASE", "houtai_test")
+TABLES = ("follow_ups", "customers", "recovery_codes", "auth_sessions", "user_tokens", "user_roles", "users",
+          "departments",
           "setup_tokens", "audit_events")
 
 
@@ -57,12 +60,22 @@ def migrated_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
 @pytest.fixture
 def engine(migrated_engine: Engine) -> Iterator[Engine]:
     yield migrated_engine
-    with migrated_engine.begin() as connection:
-        if migrated_engine.dialect.name == "sqlite":
+    wipe(migrated_engine)
+
+
+def wipe(engine: Engine) -> None:
+    """Empty every table except the seeded roles; reset the audit chain (its guard lifted meanwhile)."""
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM roles WHERE NOT builtin"))
+        if engine.dialect.name == "sqlite":
+            connection.execute(text("UPDATE departments SET manager_id = NULL"))
+            drop_guard(connection)
             for table in TABLES:
                 connection.execute(text(f"DELETE FROM {table}"))
+            create_guard(connection)
         else:
             connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+        connection.execute(text(f"UPDATE audit_head SET seq = 0, hash = '{GENESIS}'"))
 
 
 class QuickHasher:

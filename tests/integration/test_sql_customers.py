@@ -43,7 +43,7 @@ class TestScope:
         stranger = add_user(uow, "stranger", {"sales_rep"}, west)
         manager = add_user(uow, "manager", {"sales_manager"}, sales)
         admin = add_user(uow, "admin", {"administrator"})
-        nobody = add_user(uow, "nobody", {"no-such-role"})
+        nobody = add_user(uow, "nobody", set())
         insert(uow, rep, "Rep Co", 1, east)
         insert(uow, colleague, "Colleague Co", 2, east)
         other_id = insert(uow, stranger, "Stranger Co", 3, west)

@@ -5,7 +5,7 @@ import pytest
 from domain.customers.credit_code import check_character, is_valid_credit_code, normalise_credit_code
 from domain.customers.validation import customer_fields
 from domain.identity.models import Actor
-from domain.identity.permissions import Permission, Scope, scope_of
+from domain.identity.permissions import Permission, Scope
 from domain.shared.errors import ValidationFailed
 from domain.shared.paging import decode_cursor, encode_cursor
 from tests.builders import customer_form
@@ -64,5 +64,5 @@ def test_roles_combine_permissions_and_take_the_widest_scope() -> None:
     assert actor.can(Permission.AUDIT_READ) and actor.can(Permission.CUSTOMER_CREATE)
     assert not actor.can(Permission.USER_MANAGE)
     assert actor.scope("customer") is Scope.ALL
-    assert scope_of(frozenset({"unknown-role"}), "customer") is None
-    assert not Actor(2, "x", "X", frozenset({"unknown-role"}), None).can(Permission.CUSTOMER_READ)
+    unknown = Actor(2, "x", "X", frozenset({"unknown-role"}), None)
+    assert unknown.scope("customer") is None and not unknown.can(Permission.CUSTOMER_READ)

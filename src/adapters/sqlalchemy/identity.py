@@ -15,6 +15,7 @@ from adapters.sqlalchemy.tables import (
     users,
 )
 from domain.identity.models import Actor, AuthSession, Stage, User
+from domain.identity.permissions import SCOPE_ORDER, Permission, Scope
 
 
 def subtree(department_id: int) -> Select[Any]:
@@ -122,20 +123,40 @@ class SqlUserRepository:
             self._db.execute(insert(user_roles), [{"user_id": user_id, "role": r} for r in sorted(roles)])
 
 
-_ROLE_LIST = {"sqlite": "group_concat(r.role, ',')", "postgresql": "string_agg(r.role, ',')"}
+_AGGREGATE = {"sqlite": "group_concat({}, ',')", "postgresql": "string_agg({}, ',')"}
+_SCOPE_PAIR = "c.entity || ':' || c.scope"
 _LOAD_SESSION: dict[str, TextualSelect] = {}
 
 
 def _load_session(dialect: str) -> TextualSelect:
-    """Session, user and roles in one prebuilt statement: this runs on every request."""
+    """Session, user, roles and their grants in one prebuilt statement: this runs on every request,
+    which is also why a role or permission change applies on the user's next request."""
     if dialect not in _LOAD_SESSION:
+        agg = _AGGREGATE[dialect]
         _LOAD_SESSION[dialect] = text(
             "SELECT s.token_hash, s.user_id, s.stage, s.created_at, s.last_seen_at, s.ip, s.user_agent, "
-            "s.code_failures, s.data, u.username, u.display_name, u.department_id, u.is_active, "
-            f"(SELECT {_ROLE_LIST[dialect]} FROM user_roles r WHERE r.user_id = s.user_id) AS roles "
+            "s.code_failures, s.data, s.authenticated_at, u.username, u.display_name, u.department_id, u.is_active, "
+            f"(SELECT {agg.format('r.role')} FROM user_roles r WHERE r.user_id = s.user_id) AS roles, "
+            f"(SELECT {agg.format('p.permission')} FROM user_roles r "
+            " JOIN role_permissions p ON p.role = r.role WHERE r.user_id = s.user_id) AS permissions, "
+            f"(SELECT {agg.format(_SCOPE_PAIR)} FROM user_roles r "
+            " JOIN role_scopes c ON c.role = r.role WHERE r.user_id = s.user_id) AS scopes "
             "FROM auth_sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.token_hash = :token_hash"
-        ).columns(created_at=UtcDateTime, last_seen_at=UtcDateTime, data=JSON, is_active=Boolean)
+        ).columns(created_at=UtcDateTime, last_seen_at=UtcDateTime, authenticated_at=UtcDateTime, data=JSON,
+                  is_active=Boolean)
     return _LOAD_SESSION[dialect]
+
+
+def _grants(permissions: str | None, scopes: str | None) -> tuple[frozenset[Permission], dict[str, Scope]]:
+    known = {p.value for p in Permission}
+    granted = frozenset(Permission(p) for p in (permissions or "").split(",") if p in known)
+    widest: dict[str, Scope] = {}
+    for pair in (scopes or "").split(","):
+        entity, _, value = pair.partition(":")
+        if value in Scope.__members__.values() and (
+                entity not in widest or SCOPE_ORDER[Scope(value)] > SCOPE_ORDER[widest[entity]]):
+            widest[entity] = Scope(value)
+    return granted, widest
 
 
 class SqlSessionRepository:
@@ -146,7 +167,8 @@ class SqlSessionRepository:
         self._db.execute(insert(auth_sessions).values(
             token_hash=session.token_hash, user_id=session.user_id, stage=session.stage.value,
             created_at=session.created_at, last_seen_at=session.last_seen_at, ip=session.ip,
-            user_agent=session.user_agent, code_failures=session.code_failures, data=session.data))
+            user_agent=session.user_agent, code_failures=session.code_failures, data=session.data,
+            authenticated_at=session.authenticated_at))
 
     def load(self, token_hash: str) -> AuthSession | None:
         row = self._db.execute(_load_session(self._db.dialect.name), {"token_hash": token_hash}).first()
@@ -155,9 +177,11 @@ class SqlSessionRepository:
         actor = None
         if row.user_id is not None and row.is_active:
             roles = frozenset(row.roles.split(",")) if row.roles else frozenset()
-            actor = Actor(row.user_id, row.username, row.display_name, roles, row.department_id, row.ip)
+            permissions, scopes = _grants(row.permissions, row.scopes)
+            actor = Actor(row.user_id, row.username, row.display_name, roles, row.department_id, row.ip,
+                          permissions, scopes)
         return AuthSession(row.token_hash, Stage(row.stage), row.created_at, row.last_seen_at, row.user_id, row.ip,
-                           row.user_agent, row.code_failures, dict(row.data or {}), actor)
+                           row.user_agent, row.code_failures, dict(row.data or {}), actor, row.authenticated_at)
 
     def delete(self, token_hash: str) -> None:
         self._db.execute(delete(auth_sessions).where(auth_sessions.c.token_hash == token_hash))

@@ -55,6 +55,8 @@ departments = Table(
     Column("name", String(100), nullable=False),
     Column("parent_id", ForeignKey("departments.id"), nullable=True),
     Column("path", String(255), nullable=False, index=True),  # "/1/4/": subtree = path prefix
+    Column("manager_id", ForeignKey("users.id", use_alter=True), nullable=True),
+    Column("version", Integer, nullable=False, default=1),
 )
 
 users = Table(
@@ -71,12 +73,47 @@ users = Table(
     Column("failed_logins", Integer, nullable=False, default=0),
     Column("locked_until", UtcDateTime, nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("password_changed_at", UtcDateTime, nullable=True),
+)
+
+roles = Table(
+    "roles", metadata,
+    Column("key", String(50), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("builtin", Boolean, nullable=False, default=False),
+    Column("version", Integer, nullable=False, default=1),
+)
+
+role_permissions = Table(
+    "role_permissions", metadata,
+    Column("role", ForeignKey("roles.key", ondelete="CASCADE"), primary_key=True),
+    Column("permission", String(64), primary_key=True),
+)
+
+role_scopes = Table(
+    "role_scopes", metadata,
+    Column("role", ForeignKey("roles.key", ondelete="CASCADE"), primary_key=True),
+    Column("entity", String(32), primary_key=True),
+    Column("scope", String(16), nullable=False),
 )
 
 user_roles = Table(
     "user_roles", metadata,
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("role", String(50), primary_key=True),
+    Column("role", ForeignKey("roles.key"), primary_key=True),
+    Index("ix_user_roles_role", "role"),
+)
+
+user_tokens = Table(
+    "user_tokens", metadata,  # one-time links an administrator hands over: activation, password reset
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("purpose", String(16), nullable=False),
+    Column("created_by", Integer, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime, nullable=True),
 )
 
 recovery_codes = Table(
@@ -106,6 +143,7 @@ auth_sessions = Table(
     Column("user_agent", String(200), nullable=True),
     Column("code_failures", Integer, nullable=False, default=0),
     Column("data", JSON, nullable=False, default=dict),
+    Column("authenticated_at", UtcDateTime, nullable=True),  # last password + TOTP (sign-in or step-up)
 )
 
 customers = Table(
@@ -157,5 +195,16 @@ audit_events = Table(
     Column("entity_id", String(64), nullable=True),
     Column("before", JSON, nullable=True),
     Column("after", JSON, nullable=True),
+    Column("seq", BigInteger, nullable=False, unique=True),  # gapless position in the hash chain
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
     Index("ix_audit_events_entity", "entity_type", "entity_id", "id"),
+    Index("ix_audit_events_action", "action", "id"),
+)
+
+audit_head = Table(
+    "audit_head", metadata,  # one row: the chain's last seq and hash; its row lock orders appends
+    Column("id", Integer, primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("hash", String(64), nullable=False),
 )

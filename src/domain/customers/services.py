@@ -8,9 +8,10 @@ from domain.audit.models import AuditEvent, Values, changed_values
 from domain.customers.errors import CustomerArchived
 from domain.customers.models import Customer, CustomerListQuery, CustomerSummary, FollowUp
 from domain.customers.validation import customer_fields, follow_up_fields
+from domain.identity.access import require
 from domain.identity.models import Actor
 from domain.identity.permissions import Permission, Scope
-from domain.shared.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from domain.shared.errors import NotFound, StaleVersion, ValidationFailed
 from domain.shared.paging import Page
 from domain.shared.ports import Clock
 from domain.unit_of_work import UnitOfWork
@@ -21,12 +22,6 @@ class CustomerDetail:
     customer: Customer
     owner_name: str
     follow_ups: list[FollowUp]
-
-
-def require(actor: Actor, permission: Permission) -> None:
-    """Raise PermissionDenied unless the actor holds `permission` (deny by default)."""
-    if not actor.can(permission):
-        raise PermissionDenied(permission.value)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from domain.identity.permissions import Permission, Scope, permissions_of, scope_of
+from domain.identity.permissions import Permission, Scope, default_grants
 
 
 @dataclass
@@ -30,7 +30,12 @@ class User:
 
 @dataclass(frozen=True)
 class Actor:
-    """The authenticated user behind a request, with the facts access decisions need."""
+    """The authenticated user behind a request, with the facts access decisions need.
+
+    `permissions` and `scopes` are the union of the user's roles as stored, loaded on every request,
+    so a role change applies on the next request. Left out, they come from the default roles
+    (tests and fakes). `fresh` says the user proved password + TOTP within the step-up window.
+    """
 
     user_id: int
     username: str
@@ -38,16 +43,21 @@ class Actor:
     roles: frozenset[str]
     department_id: int | None
     ip: str | None = None
-    permissions: frozenset[Permission] = field(init=False)
+    permissions: frozenset[Permission] = None  # type: ignore[assignment]
+    scopes: dict[str, Scope] = None  # type: ignore[assignment]
+    fresh: bool = False
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "permissions", permissions_of(self.roles))
+        if self.permissions is None or self.scopes is None:
+            permissions, scopes = default_grants(self.roles)
+            object.__setattr__(self, "permissions", permissions if self.permissions is None else self.permissions)
+            object.__setattr__(self, "scopes", scopes if self.scopes is None else self.scopes)
 
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions
 
     def scope(self, entity: str) -> Scope | None:
-        return scope_of(self.roles, entity)
+        return self.scopes.get(entity)
 
 
 class Stage(StrEnum):
@@ -67,6 +77,7 @@ class SessionPolicy:
     password_step: timedelta = timedelta(minutes=5)
     touch_every: timedelta = timedelta(minutes=1)
     max_code_failures: int = 5
+    step_up: timedelta = timedelta(minutes=15)  # sensitive actions need password + TOTP this recently
 
 
 @dataclass
@@ -83,6 +94,10 @@ class AuthSession:
     code_failures: int = 0
     data: dict[str, Any] = field(default_factory=dict)
     actor: Actor | None = None
+    authenticated_at: datetime | None = None  # last full sign-in or step-up (password + TOTP)
+
+    def is_fresh(self, now: datetime, policy: SessionPolicy) -> bool:
+        return self.authenticated_at is not None and now - self.authenticated_at <= policy.step_up
 
     def is_expired(self, now: datetime, policy: SessionPolicy) -> bool:
         if now - self.last_seen_at > policy.idle or now - self.created_at > policy.absolute:

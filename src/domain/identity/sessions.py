@@ -21,7 +21,8 @@ def start_session(
     """Create a session with a fresh random token, deleting the one it replaces (no fixation)."""
     now = clock.now()
     token = secrets.token_urlsafe(32)
-    session = AuthSession(hash_token(token), stage, now, now, user_id, ip, (user_agent or "")[:200], data=data or {})
+    session = AuthSession(hash_token(token), stage, now, now, user_id, ip, (user_agent or "")[:200], data=data or {},
+                          authenticated_at=now if stage is Stage.FULL else None)
     with uow:
         if replaces:
             uow.sessions.delete(replaces)

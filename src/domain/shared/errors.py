@@ -31,3 +31,7 @@ class StaleVersion(DomainError):
 
 class Conflict(DomainError):
     """A uniqueness rule was broken by a concurrent write."""
+
+
+class ReauthenticationRequired(DomainError):
+    """A sensitive action needs password + TOTP again (step-up); the sign-in is older than the window."""

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from domain.customers import services
 from domain.customers.errors import CustomerArchived
+from domain.identity.access import require
 from domain.identity.permissions import Permission
 from domain.shared.errors import Conflict, StaleVersion, ValidationFailed
 from web.customers.forms import form_values, values_of, version_of
@@ -34,7 +35,7 @@ def index() -> HttpResponse:
 
 @bp.get("/new")
 def new() -> HttpResponse:
-    services.require(current_actor(), Permission.CUSTOMER_CREATE)
+    require(current_actor(), Permission.CUSTOMER_CREATE)
     values = {"owner_id": str(current_actor().user_id), "stage": "lead"}
     return _form_page("customers/new.html", 200, values=values, form_token=secrets.token_urlsafe(24))
 
