@@ -175,6 +175,9 @@ class FakeSessionRepository:
     def save_data(self, token_hash: str, data: dict[str, Any]) -> None:
         self.sessions[token_hash].data = dict(data)
 
+    def mark_authenticated(self, token_hash: str, at: datetime) -> None:
+        self.sessions[token_hash].authenticated_at = at
+
     def count_code_failure(self, token_hash: str) -> int:
         session = self.sessions.get(token_hash)
         if session is None:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import Flask, Request, Response, request as current_request
+from flask import Flask, Request, Response, request as current_request, session as current_session
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
@@ -74,6 +74,23 @@ class ServerSessionInterface(SessionInterface):
             response.set_cookie(name, session.token, path="/", secure=secure, httponly=True, samesite="Lax")
         elif session.ended or session.stale:
             response.delete_cookie(name, path="/", secure=secure, httponly=True, samesite="Lax")
+
+
+def current_session_object() -> ServerSession:
+    assert isinstance(current_session, ServerSession)
+    return current_session
+
+
+def current_record() -> AuthSession:
+    """The signed-in request's session row (the guard has checked there is one)."""
+    record = current_session_object().record
+    assert record is not None
+    return record
+
+
+def end_current_session() -> None:
+    """Forget this browser's session after its row was deleted (logout, revoked, failed step-up)."""
+    current_session_object().end()
 
 
 def _secure(app: Flask, request: Request) -> bool:

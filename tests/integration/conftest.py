@@ -136,10 +136,18 @@ def add_department(engine: Engine, name: str, parent: int | None = None) -> int:
     return int(new_id)
 
 
-def sign_in_as(client: FlaskClient, deps: Dependencies, actor: Actor, stage: Stage = Stage.FULL) -> str:
-    """A browser that finished signing in (or stopped after the password step), without the UI."""
-    token, _session = start_session(stage, actor.user_id, ip="127.0.0.1", user_agent="test", replaces=None,
-                                    uow=deps.uow(), clock=deps.clock)
+def sign_in_as(client: FlaskClient, deps: Dependencies, actor: Actor, stage: Stage = Stage.FULL,
+               fresh: bool = True) -> str:
+    """A browser that finished signing in (or stopped after the password step), without the UI.
+
+    `fresh=False` backdates the last password + TOTP proof past the step-up window.
+    """
+    token, session = start_session(stage, actor.user_id, ip="127.0.0.1", user_agent="test", replaces=None,
+                                   uow=deps.uow(), clock=deps.clock)
+    if not fresh:
+        with deps.uow() as uow:
+            uow.sessions.mark_authenticated(session.token_hash, deps.clock.now() - deps.policy.step_up * 2)
+            uow.commit()
     client.set_cookie("houtai", token)
     return token
 

@@ -2,11 +2,13 @@
 
 import re
 import time
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import Engine, text
 
 from domain.identity.login import issue_setup_token
 from web.deps import Dependencies
@@ -168,3 +170,25 @@ def test_next_parameter_only_leads_inside_the_app(client: FlaskClient, deps: Dep
                                                "code": next_code(totp)})
 
     assert response.status_code == 303 and response.location == "/customers"
+
+
+def test_step_up_needs_password_and_a_new_code(client: FlaskClient, deps: Dependencies, engine: Engine) -> None:
+    totp, _codes = set_up_admin(client, deps)
+    with engine.begin() as connection:  # make the sign-in older than the step-up window
+        connection.execute(text("UPDATE auth_sessions SET authenticated_at = :old"),
+                           {"old": datetime.now(UTC) - timedelta(hours=1)})
+    page = client.get("/account/reauth?next=/customers")
+    token = csrf(page.text)
+
+    wrong = client.post("/account/reauth", data={"csrf_token": token, "password": "wrong password!!",
+                                                 "code": next_code(totp), "next": "/customers"})
+    right = client.post("/account/reauth", data={"csrf_token": token, "password": PASSWORD,
+                                                 "code": next_code(totp), "next": "/customers"})
+
+    assert wrong.status_code == 401
+    assert right.status_code == 303 and right.headers["Location"] == "/customers"
+    with engine.connect() as connection:
+        proved = connection.execute(text("SELECT authenticated_at FROM auth_sessions WHERE stage = 'full'")).scalar()
+        actions = connection.execute(text("SELECT action FROM audit_events ORDER BY seq")).scalars().all()
+    assert "reauth.succeeded" in actions and "mfa.failed" in actions
+    assert datetime.fromisoformat(str(proved)).replace(tzinfo=UTC) > datetime.now(UTC) - timedelta(minutes=1)

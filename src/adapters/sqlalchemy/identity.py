@@ -192,6 +192,10 @@ class SqlSessionRepository:
     def save_data(self, token_hash: str, data: dict[str, Any]) -> None:
         self._db.execute(update(auth_sessions).where(auth_sessions.c.token_hash == token_hash).values(data=data))
 
+    def mark_authenticated(self, token_hash: str, at: datetime) -> None:
+        self._db.execute(update(auth_sessions).where(auth_sessions.c.token_hash == token_hash)
+                         .values(authenticated_at=at))
+
     def count_code_failure(self, token_hash: str) -> int:
         count = self._db.execute(
             update(auth_sessions).where(auth_sessions.c.token_hash == token_hash)

@@ -139,6 +139,32 @@ def verify_second_factor(
     return str(method)
 
 
+def reauthenticate(
+    user_id: int, password: str, code: str, session_hash: str, *, ip: str | None, uow: UnitOfWork,
+    clock: Clock, hasher: PasswordHasher, cipher: SecretCipher, totp: Totp, policy: SessionPolicy,
+) -> None:
+    """Step-up: password and a TOTP or recovery code again, so sensitive actions are allowed for a while.
+
+    Failures count towards the same lockout as sign-in; too many end the session (ChallengeExpired).
+    """
+    now = clock.now()
+    with uow:
+        user = uow.users.get(user_id)
+    if user is None or not user.is_active or user.is_locked(now):
+        raise ChallengeExpired()
+    password_ok = hasher.verify(user.password_hash, password)
+    with uow:
+        method = _second_factor_method(user, code, uow=uow, cipher=cipher, totp=totp, clock=clock) \
+            if password_ok else None
+        if method is None:
+            _fail_code(user, session_hash, ip=ip, uow=uow, clock=clock, policy=policy)
+        uow.users.reset_login_failures(user_id)
+        uow.sessions.mark_authenticated(session_hash, now)
+        uow.audit.append(AuditEvent("reauth.succeeded", now, user_id, ip, "user", str(user_id),
+                                    after={"method": method}))
+        uow.commit()
+
+
 def _second_factor_method(
     user: User, code: str, *, uow: UnitOfWork, cipher: SecretCipher, totp: Totp, clock: Clock
 ) -> str | None:

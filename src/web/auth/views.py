@@ -13,7 +13,7 @@ from web.auth.qr import qr_svg
 from web.deps import deps
 from web.guard import public, safe_next, second_factor, throttled
 from web.i18n import error_messages
-from web.sessions import ServerSession
+from web.sessions import current_record, current_session_object
 
 bp = Blueprint("auth", __name__)
 
@@ -68,7 +68,7 @@ def login() -> HttpResponse | str:
 def mfa() -> HttpResponse | str:
     if request.method == "GET":
         return render_template("auth/mfa.html", error=None)
-    d, record = deps(), _record()
+    d, record = deps(), current_record()
     try:
         identity.verify_second_factor(record.user_id or 0, request.form.get("code", ""), record.token_hash,
                                       ip=request.remote_addr, uow=d.uow(), cipher=d.cipher, totp=d.totp,
@@ -85,7 +85,7 @@ def mfa() -> HttpResponse | str:
 @second_factor
 @throttled
 def enroll() -> HttpResponse | str:
-    d, record = deps(), _record()
+    d, record = deps(), current_record()
     try:
         if request.method == "GET":
             return _enroll_page(record, None, 200)
@@ -104,16 +104,16 @@ def enroll() -> HttpResponse | str:
 
 @bp.post("/logout")
 def logout() -> HttpResponse:
-    d, record = deps(), _record()
+    d, record = deps(), current_record()
     end_session(record.token_hash, actor_id=record.user_id, ip=request.remote_addr, uow=d.uow(), clock=d.clock)
-    _server_session().end()
+    current_session_object().end()
     response = redirect(url_for("auth.login"), 303)
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     return response
 
 
 def _password_step_done(user_id: int, *, confirmed: bool, next_url: str | None = None) -> HttpResponse:
-    d, current = deps(), _server_session()
+    d, current = deps(), current_session_object()
     token, record = start_session(Stage.PASSWORD, user_id, ip=request.remote_addr,
                                   user_agent=request.user_agent.string, uow=d.uow(), clock=d.clock,
                                   replaces=current.record.token_hash if current.record else None)
@@ -123,7 +123,7 @@ def _password_step_done(user_id: int, *, confirmed: bool, next_url: str | None =
 
 
 def _signed_in(pending: AuthSession) -> HttpResponse:
-    d, current = deps(), _server_session()
+    d, current = deps(), current_session_object()
     next_url = safe_next(str(session.get("next") or ""))
     token, record = start_session(Stage.FULL, pending.user_id, ip=request.remote_addr,
                                   user_agent=request.user_agent.string, replaces=pending.token_hash,
@@ -133,9 +133,9 @@ def _signed_in(pending: AuthSession) -> HttpResponse:
 
 
 def _restart_login() -> HttpResponse:
-    d, record = deps(), _record()
+    d, record = deps(), current_record()
     end_session(record.token_hash, actor_id=None, ip=request.remote_addr, uow=d.uow(), clock=d.clock)
-    _server_session().end()
+    current_session_object().end()
     flash(_("Too many wrong codes or the sign-in took too long. Sign in again with your password."), "error")
     return redirect(url_for("auth.login"), 303)
 
@@ -145,14 +145,3 @@ def _enroll_page(record: AuthSession, error: str | None, status: int) -> HttpRes
     enrolment = identity.start_enrolment(record.user_id or 0, uow=d.uow(), cipher=d.cipher, totp=d.totp)
     html = render_template("auth/enroll.html", secret=enrolment.secret, qr=qr_svg(enrolment.uri), error=error)
     return Response(html, status)
-
-
-def _server_session() -> ServerSession:
-    assert isinstance(session, ServerSession)
-    return session
-
-
-def _record() -> AuthSession:
-    record = _server_session().record
-    assert record is not None
-    return record
