@@ -20,6 +20,7 @@ from adapters.clock import SystemClock
 from adapters.crypto.cipher import AesGcmCipher
 from adapters.crypto.passwords import Argon2PasswordHasher
 from adapters.crypto.totp import PyOtpTotp
+from adapters.deploy_check import Deployment, check_deployment
 from adapters.keys import load_encryption_keys, load_secret_key
 from adapters.seed import seed_demo
 from adapters.sqlalchemy.engine import make_engine, reader
@@ -130,3 +131,17 @@ def purge_sessions_command() -> None:
     removed = purge_idle_sessions(uow=SqlUnitOfWork(make_engine(database_url())), clock=SystemClock(),
                                   policy=session_policy())
     click.echo(f"Removed {removed} idle sessions.")
+
+
+@cli.command("check-deploy")
+def check_deploy_command() -> None:
+    """Check the configuration for production: exits 1 and explains each problem found."""
+    deployment = Deployment(env=dict(os.environ), var_dir=var_dir(), secret_key=load_secret_key(var_dir()),
+                            debug=os.environ.get("FLASK_DEBUG", "") == "1", engine=make_engine(database_url()))
+    problems = check_deployment(deployment)
+    for problem in problems:
+        click.echo(f"[{problem.code}] {problem.message}\n    Fix: {problem.fix}")
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found.")
+        sys.exit(1)
+    click.echo("No deployment problems found.")
