@@ -1,0 +1,182 @@
+"""Every route × every default role (plus anonymous and password-only) → the expected answer.
+
+ACCESS names what each endpoint needs. A new route without an entry fails
+`test_every_route_has_an_access_rule`, so nobody adds a page without deciding who may use it.
+Record routes get a record the allowed roles can see (owned by the sales rep, in the sales
+department), so "allowed" means a real answer, not a 404.
+"""
+
+import re
+import secrets
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, text
+from werkzeug.test import TestResponse
+
+from adapters.sqlalchemy.engine import make_engine
+from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
+from bootstrap import build_dependencies
+from domain.identity.models import Actor, Stage
+from domain.identity.permissions import DEFAULT_ROLES, Permission
+from tests.integration.conftest import add_department, add_user, sign_in_as
+from web.app import create_app
+from web.deps import Dependencies
+
+PUBLIC, SECOND_FACTOR, SIGNED_IN = "public", "second factor", "signed in"
+Need = str | Permission | tuple[Permission, ...]
+
+ACCESS: dict[tuple[str, str], Need] = {
+    ("static", "GET"): PUBLIC,
+    ("system.healthz", "GET"): PUBLIC,
+    ("system.readyz", "GET"): PUBLIC,
+    ("system.set_language", "POST"): PUBLIC,
+    ("system.home", "GET"): PUBLIC,  # only a redirect; the page it leads to decides
+    ("auth.setup", "GET"): PUBLIC,
+    ("auth.setup", "POST"): PUBLIC,
+    ("auth.login", "GET"): PUBLIC,
+    ("auth.login", "POST"): PUBLIC,
+    ("auth.mfa", "GET"): SECOND_FACTOR,
+    ("auth.mfa", "POST"): SECOND_FACTOR,
+    ("auth.enroll", "GET"): SECOND_FACTOR,
+    ("auth.enroll", "POST"): SECOND_FACTOR,
+    ("auth.logout", "POST"): SIGNED_IN,
+    ("account.reauth", "GET"): SIGNED_IN,
+    ("account.reauth", "POST"): SIGNED_IN,
+    ("customers.index", "GET"): Permission.CUSTOMER_READ,
+    ("customers.new", "GET"): Permission.CUSTOMER_CREATE,
+    ("customers.create", "POST"): Permission.CUSTOMER_CREATE,
+    ("customers.detail", "GET"): Permission.CUSTOMER_READ,
+    ("customers.edit", "GET"): Permission.CUSTOMER_READ,
+    ("customers.update", "POST"): Permission.CUSTOMER_UPDATE,
+    ("customers.archive", "POST"): Permission.CUSTOMER_ARCHIVE,
+    ("customers.add_follow_up", "POST"): Permission.FOLLOWUP_CREATE,
+}
+PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
+
+
+def _routes() -> list[tuple[str, str, str]]:
+    """(endpoint, method, rule) of every route of a real app, read once at collection."""
+    app = create_app(build_dependencies(make_engine("sqlite://"), Path(tempfile.mkdtemp())), {"SECRET_KEY": "x" * 64})
+    return sorted((rule.endpoint, method, rule.rule) for rule in app.url_map.iter_rules()
+                  for method in (rule.methods or set()) - {"HEAD", "OPTIONS"})
+
+
+ROUTES = _routes()
+
+
+def test_every_route_has_an_access_rule() -> None:
+    routes = {(endpoint, method) for endpoint, method, _ in ROUTES}
+    assert sorted(routes - ACCESS.keys()) == [], "new routes need an entry in ACCESS"
+    assert sorted(ACCESS.keys() - routes) == [], "ACCESS lists routes that no longer exist"
+
+
+@dataclass
+class World:
+    """One user per default role, all in the sales department, and a factory for each URL placeholder."""
+
+    engine: Engine
+    deps: Dependencies
+    department: int
+    users: dict[str, Actor]
+
+    def customer_id(self) -> str:
+        owner = self.users["sales_rep"]
+        with self.engine.begin() as connection:
+            new_id = connection.execute(text(
+                "INSERT INTO customers (name, industry, region, stage, owner_id, department_id, created_at, "
+                "updated_at, created_by, version) VALUES (:name, 'technology', 'shanghai', 'lead', :owner, :dept, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :owner, 1) RETURNING id"),
+                {"name": "Matrix " + secrets.token_hex(4), "owner": owner.user_id, "dept": self.department}).scalar()
+        return str(new_id)
+
+    def token(self) -> str:
+        return secrets.token_urlsafe(16)
+
+    def filename(self) -> str:
+        return "css/app.css"
+
+
+PLACEHOLDERS: dict[str, Callable[[World], str]] = {
+    "customer_id": World.customer_id, "token": World.token, "filename": World.filename,
+}
+
+
+@pytest.fixture
+def world(engine: Engine, deps: Dependencies) -> World:
+    sales = add_department(engine, "Sales")
+    users = {role: add_user(SqlUnitOfWork(engine), role, {role}, sales) for role in DEFAULT_ROLES}
+    return World(engine, deps, sales, users)
+
+
+def _url(rule: str, world: World) -> str:
+    """The rule with a fresh, real value for each placeholder."""
+    def fill(match: re.Match[str]) -> str:
+        factory = PLACEHOLDERS.get(match.group(1))
+        assert factory, f"add a factory for <{match.group(1)}> in PLACEHOLDERS"
+        return factory(world)
+
+    return re.sub(r"<(?:\w+:)?(\w+)>", fill, rule)
+
+
+def _client_for(principal: str, app: Flask, world: World) -> FlaskClient:
+    client = app.test_client()
+    if principal == "password-only":
+        sign_in_as(client, world.deps, world.users["sales_rep"], Stage.PASSWORD)
+    elif principal != "anonymous":
+        sign_in_as(client, world.deps, world.users[principal])
+    return client
+
+
+def _csrf(client: FlaskClient, principal: str) -> str:
+    page = client.get("/login" if principal in ("anonymous", "password-only") else "/account/reauth").text
+    return page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+def _allowed(need: Need, principal: str) -> bool:
+    if need == PUBLIC:
+        return True
+    if principal in ("anonymous", "password-only"):
+        return need == SECOND_FACTOR and principal == "password-only"
+    if need == SIGNED_IN:
+        return True
+    if need == SECOND_FACTOR:
+        return True  # a signed-in user is simply sent on; only strangers are turned away
+    wanted = need if isinstance(need, tuple) else (need,)
+    return any(p in DEFAULT_ROLES[principal].permissions for p in wanted if isinstance(p, Permission))
+
+
+@pytest.mark.parametrize(("endpoint", "method", "rule"), ROUTES, ids=[f"{m} {e}" for e, m, _ in ROUTES])
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_route_answers_each_principal_as_expected(
+    app: Flask, world: World, endpoint: str, method: str, rule: str, htmx: bool
+) -> None:
+    need = ACCESS[(endpoint, method)]
+    for principal in PRINCIPALS:
+        client = _client_for(principal, app, world)
+        headers = {"HX-Request": "true", "HX-Target": "main"} if htmx else {}
+        url = _url(rule, world)
+        if method == "POST":
+            response = client.post(url, data={"csrf_token": _csrf(client, principal)}, headers=headers)
+        else:
+            response = client.get(url, headers=headers)
+        response.close()
+        where = f"{method} {url} as {principal} ({'htmx' if htmx else 'page'})"
+        assert response.status_code < 500, where
+        if _allowed(need, principal):
+            assert response.status_code != 403, where  # 401 alone is a wrong password, not a refusal
+            assert not _sent_to_login(response) or endpoint in ("auth.logout", "auth.mfa", "auth.enroll"), where
+        elif principal in ("anonymous", "password-only"):
+            assert _sent_to_login(response), where
+        else:
+            assert response.status_code == 403, where
+
+
+def _sent_to_login(response: TestResponse) -> bool:
+    target = response.headers.get("HX-Redirect") or response.headers.get("Location") or ""
+    return response.status_code in (302, 303, 401) and target.split("?")[0].endswith("/login")
