@@ -155,6 +155,8 @@ class TestOwnSessions:
 
         assert not was_current and other not in uow.sessions.sessions and here in uow.sessions.sessions
         assert uow.audit.events[-1].after == {"which": "one", "session": public_session_id(other), "sessions": 1}
+        assert revoke_own_session(replace(ada, fresh=False), public_session_id(here), here, uow=uow, clock=clock)
+        assert uow.sessions.sessions == {}
 
     def test_sign_out_everywhere_else_or_everywhere(self, uow: FakeUnitOfWork, clock: FakeClock) -> None:
         ada = person(uow)

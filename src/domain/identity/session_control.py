@@ -29,8 +29,12 @@ def list_own_sessions(
 
 
 def revoke_own_session(actor: Actor, public_id: str, current_hash: str, *, uow: UnitOfWork, clock: Clock) -> bool:
-    """End one of the actor's sessions (step-up first); True when it was this browser's. Others' → NotFound."""
-    require_fresh(actor)
+    """End one of the actor's sessions; True when it was this browser's. Others' → NotFound.
+
+    Ending another session needs step-up (ASVS 5.0 7.5.2); ending this one is a plain sign-out.
+    """
+    if public_id != public_session_id(current_hash):
+        require_fresh(actor)
     return _end_one(actor, actor.user_id, public_id, current_hash, uow=uow, clock=clock)
 
 

@@ -39,8 +39,9 @@ def change_password() -> HttpResponse:
         return _password_refused({"current_password": "password.current_wrong"})
     except WeakPassword as error:
         return _password_refused({"new_password": error.reason})
-    flash(_("Your password was changed. Use the new one from now on.") + " " +
-          _("Signed out on %(count)d other devices.", count=ended), "success")
+    flash(_("Your password was changed. Use the new one from now on."), "success")
+    if ended:
+        flash(_("Signed out on %(count)d other devices.", count=ended), "success")
     return see_other(url_for(".index"))
 
 
