@@ -2,7 +2,8 @@
 
 Configuration comes from the environment: DATABASE_URL, REDIS_URL, SECRET_KEY,
 HOUTAI_ENCRYPTION_KEYS, HOUTAI_VAR, HOUTAI_HTTPS, HOUTAI_TRUSTED_PROXIES,
-HOUTAI_SESSION_IDLE_MINUTES, HOUTAI_SESSION_ABSOLUTE_HOURS.
+HOUTAI_SESSION_IDLE_MINUTES, HOUTAI_SESSION_ABSOLUTE_HOURS, HOUTAI_STEP_UP_MINUTES (how long a password +
+TOTP confirmation allows sensitive actions, default 15), HOUTAI_ORGANISATION_NAME (refused inside passwords).
 """
 
 import os
@@ -18,6 +19,7 @@ from sqlalchemy import Engine, text
 
 from adapters.clock import SystemClock
 from adapters.crypto.cipher import AesGcmCipher
+from adapters.crypto.password_strength import ZxcvbnStrength
 from adapters.crypto.passwords import Argon2PasswordHasher
 from adapters.crypto.totp import PyOtpTotp
 from adapters.deploy_check import Deployment, check_deployment
@@ -48,7 +50,9 @@ def database_url() -> str:
 def session_policy() -> SessionPolicy:
     idle = float(os.environ.get("HOUTAI_SESSION_IDLE_MINUTES", "30"))
     absolute = float(os.environ.get("HOUTAI_SESSION_ABSOLUTE_HOURS", "12"))
-    return SessionPolicy(idle=timedelta(minutes=idle), absolute=timedelta(hours=absolute))
+    step_up = float(os.environ.get("HOUTAI_STEP_UP_MINUTES", "15"))
+    return SessionPolicy(idle=timedelta(minutes=idle), absolute=timedelta(hours=absolute),
+                         step_up=timedelta(minutes=step_up))
 
 
 def build_dependencies(engine: Engine, keys_dir: Path, policy: SessionPolicy | None = None,
@@ -59,6 +63,7 @@ def build_dependencies(engine: Engine, keys_dir: Path, policy: SessionPolicy | N
         uow=lambda: SqlUnitOfWork(engine), reader=lambda: SqlUnitOfWork(read_engine), clock=SystemClock(),
         hasher=hasher or Argon2PasswordHasher(), cipher=AesGcmCipher(keys, current), totp=PyOtpTotp(),
         database_ready=lambda: _ping(engine), policy=policy or session_policy(),
+        strength=ZxcvbnStrength(site_words=[os.environ.get("HOUTAI_ORGANISATION_NAME", "")]),
     )
 
 

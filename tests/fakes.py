@@ -1,5 +1,6 @@
 """In-memory fakes of every port, for unit tests of domain services (no database, no Flask)."""
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
@@ -7,7 +8,7 @@ from typing import Any, Self
 from domain.audit.models import AuditEvent
 from domain.customers.models import Customer, CustomerListQuery, CustomerSummary, FollowUp
 from domain.identity.models import Actor, AuthSession, User
-from domain.identity.permissions import Scope
+from domain.identity.permissions import DEFAULT_ROLES, Scope
 from domain.shared.paging import Page, decode_cursor, encode_cursor
 
 
@@ -33,6 +34,20 @@ class FakeHasher:
 
     def needs_rehash(self, password_hash: str) -> bool:
         return False
+
+
+class FakeStrength:
+    """Scores by a few known-weak passwords and context words; zxcvbn itself is tested in its adapter's tests."""
+
+    WEAK = ("password", "123456", "qwerty")
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, tuple[str, ...]]] = []
+
+    def score(self, password: str, context: Sequence[str]) -> int:
+        self.seen.append((password, tuple(context)))
+        lowered = password.lower()
+        return 1 if any(w.lower() in lowered for w in (*self.WEAK, *context) if len(w) >= 3) else 4
 
 
 class FakeCipher:
@@ -71,6 +86,8 @@ class FakeUserRepository:
         self.parents = parents or {}  # department id -> parent id
         self.recovery: dict[int, dict[str, datetime | None]] = {}
         self.setup_tokens: dict[str, tuple[datetime, datetime | None]] = {}
+        self.password_changed_at: dict[int, datetime] = {}
+        self.department_names: dict[int, str] = {}
 
     def add(self, user: User) -> int:
         user_id = len(self.users) + 1
@@ -138,6 +155,16 @@ class FakeUserRepository:
     def remaining_recovery_codes(self, user_id: int) -> int:
         return sum(1 for used in self.recovery.get(user_id, {}).values() if used is None)
 
+    def set_password(self, user_id: int, password_hash: str, at: datetime) -> None:
+        self.users[user_id].password_hash = password_hash
+        self.password_changed_at[user_id] = at
+
+    def department_name(self, department_id: int) -> str | None:
+        return self.department_names.get(department_id)
+
+    def role_names(self, role_keys: frozenset[str]) -> dict[str, str]:
+        return {key: DEFAULT_ROLES[key].name for key in role_keys if key in DEFAULT_ROLES}
+
     def add_setup_token(self, token_hash: str, expires_at: datetime) -> None:
         self.setup_tokens[token_hash] = (expires_at, None)
 
@@ -190,6 +217,16 @@ class FakeSessionRepository:
         for token_hash in idle:
             del self.sessions[token_hash]
         return len(idle)
+
+    def for_user(self, user_id: int) -> list[AuthSession]:
+        mine = [replace(s, data={}) for s in self.sessions.values() if s.user_id == user_id]
+        return sorted(mine, key=lambda s: s.last_seen_at, reverse=True)
+
+    def delete_for_user(self, user_id: int, keep: str | None = None) -> int:
+        ended = [h for h, s in self.sessions.items() if s.user_id == user_id and h != keep]
+        for token_hash in ended:
+            del self.sessions[token_hash]
+        return len(ended)
 
 
 class FakeCustomerRepository:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from domain.identity.models import SessionPolicy
-from domain.identity.ports import PasswordHasher, SecretCipher, Totp
+from domain.identity.ports import PasswordHasher, PasswordStrength, SecretCipher, Totp
 from domain.shared.ports import Clock
 from domain.unit_of_work import UnitOfWork
 
@@ -20,6 +20,7 @@ class Dependencies:
     cipher: SecretCipher
     totp: Totp
     database_ready: Callable[[], bool]
+    strength: PasswordStrength  # common, breached and context-guessable passwords
     policy: SessionPolicy = field(default_factory=SessionPolicy)
 
 

@@ -62,7 +62,7 @@ def safe_next(target: str | None) -> str:
     parts = urlsplit(target or "")
     if not target or parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
             or "\\" in target:
-        return url_for("customers.index")
+        return url_for("system.home")
     return target
 
 

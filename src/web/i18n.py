@@ -40,6 +40,10 @@ ERRORS = {
     "password.too_long": _l("Use at most 256 characters."),
     "password.is_username": _l("The password must not be your username."),
     "password.mismatch": _l("The two passwords differ; type the same password twice."),
+    "password.guessable": _l("This password is common, was leaked before, or is easy to guess from your name or the "
+                             "company. Use a longer phrase of unrelated words."),
+    "password.current_wrong": _l("This is not your current password. Enter the one you signed in with; "
+                                 "nothing was changed."),
 }
 
 

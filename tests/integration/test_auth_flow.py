@@ -169,7 +169,7 @@ def test_next_parameter_only_leads_inside_the_app(client: FlaskClient, deps: Dep
     response = client.post("/login/mfa", data={"csrf_token": csrf(client.get("/login/mfa").text),
                                                "code": next_code(totp)})
 
-    assert response.status_code == 303 and response.location == "/customers"
+    assert response.status_code == 303 and response.location == "/"
 
 
 def test_step_up_needs_password_and_a_new_code(client: FlaskClient, deps: Dependencies, engine: Engine) -> None:

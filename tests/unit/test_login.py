@@ -6,7 +6,7 @@ from domain.identity.models import SessionPolicy, Stage
 from domain.identity.sessions import hash_token, start_session
 from domain.shared.errors import ValidationFailed
 from tests.builders import a_user
-from tests.fakes import FakeCipher, FakeClock, FakeHasher, FakeTotp, FakeUnitOfWork
+from tests.fakes import FakeCipher, FakeClock, FakeHasher, FakeStrength, FakeTotp, FakeUnitOfWork
 
 PASSWORD = "correct horse battery staple"
 POLICY = SessionPolicy()
@@ -48,13 +48,13 @@ class TestFirstAdministrator:
         assert token is not None
 
         admin = login.create_first_administrator(token, " Admin ", "Ada", PASSWORD, ip=None, uow=uow, clock=clock,
-                                                 hasher=FakeHasher())
+                                                 hasher=FakeHasher(), strength=FakeStrength())
 
         assert admin.username == "admin" and admin.roles == {"administrator"}
         assert login.issue_setup_token(uow=uow, clock=clock) is None
         with pytest.raises(SetupUnavailable):
             login.create_first_administrator(token, "second", "Eve", PASSWORD, ip=None, uow=uow, clock=clock,
-                                             hasher=FakeHasher())
+                                             hasher=FakeHasher(), strength=FakeStrength())
 
     def test_expired_setup_token_is_refused(self, uow: FakeUnitOfWork, clock: FakeClock) -> None:
         token = login.issue_setup_token(uow=uow, clock=clock) or ""
@@ -62,7 +62,7 @@ class TestFirstAdministrator:
 
         with pytest.raises(SetupUnavailable):
             login.create_first_administrator(token, "admin", "Ada", PASSWORD, ip=None, uow=uow, clock=clock,
-                                             hasher=FakeHasher())
+                                             hasher=FakeHasher(), strength=FakeStrength())
 
     @pytest.mark.parametrize(("password", "reason"), [("short pass", "password.too_short"),
                                                       ("x" * 257, "password.too_long"),
@@ -72,20 +72,20 @@ class TestFirstAdministrator:
 
         with pytest.raises(WeakPassword, match=reason):
             login.create_first_administrator(token, "administrator", "A", password, ip=None, uow=uow, clock=clock,
-                                             hasher=FakeHasher())
+                                             hasher=FakeHasher(), strength=FakeStrength())
 
     def test_long_unicode_password_is_accepted(self, uow: FakeUnitOfWork, clock: FakeClock) -> None:
         token = login.issue_setup_token(uow=uow, clock=clock) or ""
 
         admin = login.create_first_administrator(token, "admin", "A", "Grüne Wiese 🐄 am Bach! " * 4, ip=None,
-                                                 uow=uow, clock=clock, hasher=FakeHasher())
+                                                 uow=uow, clock=clock, hasher=FakeHasher(), strength=FakeStrength())
 
         assert admin.id is not None
 
     def test_username_must_be_simple(self, uow: FakeUnitOfWork, clock: FakeClock) -> None:
         with pytest.raises(ValidationFailed, match=r"username\.invalid"):
             login.create_first_administrator("t", "a b", "A", PASSWORD, ip=None, uow=uow, clock=clock,
-                                             hasher=FakeHasher())
+                                             hasher=FakeHasher(), strength=FakeStrength())
 
 
 class TestPasswordStep:

@@ -10,6 +10,7 @@ from adapters.sqlalchemy.tables import (
     auth_sessions,
     departments,
     recovery_codes,
+    roles,
     setup_tokens,
     user_roles,
     users,
@@ -100,6 +101,17 @@ class SqlUserRepository:
     def remaining_recovery_codes(self, user_id: int) -> int:
         return int(self._db.execute(select(func.count()).select_from(recovery_codes).where(
             recovery_codes.c.user_id == user_id, recovery_codes.c.used_at.is_(None))).scalar_one())
+
+    def set_password(self, user_id: int, password_hash: str, at: datetime) -> None:
+        self._db.execute(update(users).where(users.c.id == user_id)
+                         .values(password_hash=password_hash, password_changed_at=at))
+
+    def department_name(self, department_id: int) -> str | None:
+        return self._db.execute(select(departments.c.name).where(departments.c.id == department_id)).scalar()
+
+    def role_names(self, role_keys: frozenset[str]) -> dict[str, str]:
+        rows = self._db.execute(select(roles.c.key, roles.c.name).where(roles.c.key.in_(role_keys)))
+        return {row.key: row.name for row in rows}
 
     def add_setup_token(self, token_hash: str, expires_at: datetime) -> None:
         self._db.execute(insert(setup_tokens).values(token_hash=token_hash, expires_at=expires_at))
@@ -205,6 +217,18 @@ class SqlSessionRepository:
 
     def delete_idle(self, before: datetime) -> int:
         return self._db.execute(delete(auth_sessions).where(auth_sessions.c.last_seen_at < before)).rowcount
+
+    def for_user(self, user_id: int) -> list[AuthSession]:
+        rows = self._db.execute(select(auth_sessions).where(auth_sessions.c.user_id == user_id)
+                                .order_by(auth_sessions.c.last_seen_at.desc(), auth_sessions.c.token_hash))
+        return [AuthSession(row.token_hash, Stage(row.stage), row.created_at, row.last_seen_at, row.user_id, row.ip,
+                            row.user_agent, row.code_failures, {}, None, row.authenticated_at) for row in rows]
+
+    def delete_for_user(self, user_id: int, keep: str | None = None) -> int:
+        statement = delete(auth_sessions).where(auth_sessions.c.user_id == user_id)
+        if keep is not None:
+            statement = statement.where(auth_sessions.c.token_hash != keep)
+        return self._db.execute(statement).rowcount
 
 
 def _user_values(user: User) -> dict[str, Any]:

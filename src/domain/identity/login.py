@@ -14,7 +14,7 @@ from domain.audit.models import AuditEvent
 from domain.identity.errors import ChallengeExpired, InvalidCode, InvalidCredentials, SetupUnavailable
 from domain.identity.models import Enrolment, SessionPolicy, User
 from domain.identity.passwords import check_password, check_username, normalise_username
-from domain.identity.ports import PasswordHasher, SecretCipher, Totp
+from domain.identity.ports import PasswordHasher, PasswordStrength, SecretCipher, Totp
 from domain.shared.errors import NotFound
 from domain.shared.ports import Clock
 from domain.unit_of_work import UnitOfWork
@@ -47,11 +47,11 @@ def issue_setup_token(*, uow: UnitOfWork, clock: Clock) -> str | None:
 
 def create_first_administrator(
     token: str, username: str, display_name: str, password: str, *, ip: str | None,
-    uow: UnitOfWork, clock: Clock, hasher: PasswordHasher,
+    uow: UnitOfWork, clock: Clock, hasher: PasswordHasher, strength: PasswordStrength,
 ) -> User:
     """Create the first administrator from a live setup token; the token works once."""
     name = check_username(username)
-    check_password(password, name)
+    check_password(password, name, strength=strength, context=(display_name,))
     password_hash = hasher.hash(password)
     now = clock.now()
     with uow:
@@ -111,7 +111,7 @@ def confirm_enrolment(
             _fail_code(user, session_hash, ip=ip, uow=uow, clock=clock, policy=policy)
         user.totp_confirmed = True
         uow.users.save(user)
-        codes = _new_recovery_codes(user, uow)
+        codes = new_recovery_codes(user, uow)
         uow.audit.append(AuditEvent("mfa.enrolled", now, user.id, ip, "user", str(user.id)))
         uow.commit()
     return codes
@@ -224,7 +224,8 @@ def _user_needing_enrolment(user_id: int, uow: UnitOfWork) -> User:
     return user
 
 
-def _new_recovery_codes(user: User, uow: UnitOfWork) -> list[str]:
+def new_recovery_codes(user: User, uow: UnitOfWork) -> list[str]:
+    """Replace the user's recovery codes with 10 new ones; returns them in clear, stores only digests."""
     assert user.id is not None
     codes = [_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
     uow.users.replace_recovery_codes(user.id, [_digest(normalise_recovery_code(c)) for c in codes])

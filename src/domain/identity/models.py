@@ -109,6 +109,28 @@ class AuthSession:
 
 
 @dataclass(frozen=True)
+class SessionSummary:
+    """A signed-in session as its owner or an administrator sees it; `public_id` is not the token hash."""
+
+    public_id: str
+    created_at: datetime
+    last_seen_at: datetime
+    ip: str | None
+    user_agent: str | None
+    current: bool
+
+
+@dataclass(frozen=True)
+class AccountOverview:
+    """What the "My account" page shows about the signed-in user."""
+
+    user: User
+    department: str | None
+    roles: list[str]
+    recovery_codes_left: int
+
+
+@dataclass(frozen=True)
 class Enrolment:
     """What the TOTP enrolment page shows: the secret and its provisioning URI."""
 

@@ -1,5 +1,6 @@
 """Identity ports."""
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -30,6 +31,13 @@ class UserRepository(Protocol):
         """Mark an unused code as used; False if it is unknown or already used."""
         ...
     def remaining_recovery_codes(self, user_id: int) -> int: ...
+    def set_password(self, user_id: int, password_hash: str, at: datetime) -> None:
+        """Store a new password hash and when it changed."""
+        ...
+    def department_name(self, department_id: int) -> str | None: ...
+    def role_names(self, role_keys: frozenset[str]) -> dict[str, str]:
+        """Display names of the roles, by key; unknown keys are left out."""
+        ...
     def add_setup_token(self, token_hash: str, expires_at: datetime) -> None: ...
     def consume_setup_token(self, token_hash: str, at: datetime) -> bool:
         """Mark a live token used; False if it is unknown, used or expired."""
@@ -53,6 +61,12 @@ class SessionRepository(Protocol):
         """Add one failed code to the session; returns the new count."""
         ...
     def delete_idle(self, before: datetime) -> int: ...
+    def for_user(self, user_id: int) -> list[AuthSession]:
+        """Every session row of the user (any stage, without actor), most recently active first."""
+        ...
+    def delete_for_user(self, user_id: int, keep: str | None = None) -> int:
+        """Delete the user's sessions except the one whose hash is `keep`; returns how many."""
+        ...
 
 
 class PasswordHasher(Protocol):
@@ -61,6 +75,14 @@ class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
     def verify(self, password_hash: str, password: str) -> bool: ...
     def needs_rehash(self, password_hash: str) -> bool: ...
+
+
+class PasswordStrength(Protocol):
+    """An offline estimate of how guessable a password is (common, breached and keyboard patterns)."""
+
+    def score(self, password: str, context: Sequence[str]) -> int:
+        """0 (guessed at once) to 4 (very hard), treating the `context` words as known to the attacker."""
+        ...
 
 
 class SecretCipher(Protocol):

@@ -31,7 +31,7 @@ def setup(token: str) -> HttpResponse | str:
             d = deps()
             user = identity.create_first_administrator(
                 token, form.get("username", ""), form.get("display_name", ""), form.get("password", ""),
-                ip=request.remote_addr, uow=d.uow(), clock=d.clock, hasher=d.hasher)
+                ip=request.remote_addr, uow=d.uow(), clock=d.clock, hasher=d.hasher, strength=d.strength)
             return _password_step_done(user.id or 0, confirmed=False)
     except ValidationFailed as error:
         errors = error.errors

@@ -1,11 +1,14 @@
 """Health checks and the language switch."""
 
-from flask import Blueprint, abort, make_response, redirect, request, session
+from flask import Blueprint, abort, make_response, redirect, request, session, url_for
 from werkzeug.wrappers import Response as HttpResponse
 
+from domain.identity.models import Stage
+from domain.identity.permissions import Permission
 from web.deps import deps
 from web.guard import public, safe_next
 from web.i18n import LANGUAGES
+from web.sessions import ServerSession
 
 bp = Blueprint("system", __name__)
 
@@ -36,7 +39,12 @@ def set_language() -> HttpResponse:
 @bp.get("/")
 @public
 def home() -> HttpResponse:
-    return redirect(safe_next(None))
+    """Customers for those who may read them; everyone else starts at their account page."""
+    record = session.record if isinstance(session, ServerSession) else None
+    actor = record.actor if record and record.stage is Stage.FULL else None
+    if actor is not None and not actor.can(Permission.CUSTOMER_READ):
+        return redirect(url_for("account.index"))
+    return redirect(url_for("customers.index"))
 
 
 def _plain(text: str, status: int) -> HttpResponse:
