@@ -48,6 +48,15 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("auth.logout", "POST"): SIGNED_IN,
     ("account.reauth", "GET"): SIGNED_IN,
     ("account.reauth", "POST"): SIGNED_IN,
+    ("account.index", "GET"): SIGNED_IN,
+    ("account.change_password", "POST"): SIGNED_IN,
+    ("account.regenerate_recovery_codes", "POST"): SIGNED_IN,
+    ("account.revoke_session", "POST"): SIGNED_IN,
+    ("account.revoke_other_sessions", "POST"): SIGNED_IN,
+    ("account.revoke_all_sessions", "POST"): SIGNED_IN,
+    ("user_sessions.index", "GET"): Permission.SESSION_MANAGE,
+    ("user_sessions.end_one", "POST"): Permission.SESSION_MANAGE,
+    ("user_sessions.end_all", "POST"): Permission.SESSION_MANAGE,
     ("customers.index", "GET"): Permission.CUSTOMER_READ,
     ("customers.new", "GET"): Permission.CUSTOMER_CREATE,
     ("customers.create", "POST"): Permission.CUSTOMER_CREATE,
@@ -58,6 +67,7 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("customers.add_follow_up", "POST"): Permission.FOLLOWUP_CREATE,
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
+SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer
 
 
 def _routes() -> list[tuple[str, str, str]]:
@@ -95,15 +105,23 @@ class World:
                 {"name": "Matrix " + secrets.token_hex(4), "owner": owner.user_id, "dept": self.department}).scalar()
         return str(new_id)
 
+    def user_id(self) -> str:
+        name = "target-" + secrets.token_hex(3)
+        return str(add_user(SqlUnitOfWork(self.engine), name, {"sales_rep"}, self.department).user_id)
+
     def token(self) -> str:
         return secrets.token_urlsafe(16)
+
+    def public_id(self) -> str:
+        return secrets.token_hex(16)
 
     def filename(self) -> str:
         return "css/app.css"
 
 
 PLACEHOLDERS: dict[str, Callable[[World], str]] = {
-    "customer_id": World.customer_id, "token": World.token, "filename": World.filename,
+    "customer_id": World.customer_id, "user_id": World.user_id, "token": World.token, "filename": World.filename,
+    "public_id": World.public_id,
 }
 
 
@@ -170,7 +188,7 @@ def test_route_answers_each_principal_as_expected(
         assert response.status_code < 500, where
         if _allowed(need, principal):
             assert response.status_code != 403, where  # 401 alone is a wrong password, not a refusal
-            assert not _sent_to_login(response) or endpoint in ("auth.logout", "auth.mfa", "auth.enroll"), where
+            assert not _sent_to_login(response) or endpoint in SIGNS_OUT, where
         elif principal in ("anonymous", "password-only"):
             assert _sent_to_login(response), where
         else:
