@@ -17,7 +17,7 @@ from tests.fakes import FakeClock, FakeUnitOfWork
 def uow() -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
     for n in range(7):
-        uow.audit.append(AuditEvent(f"customer.updated" if n % 2 else "login.succeeded", NOW + timedelta(days=n),
+        uow.audit.append(AuditEvent("customer.updated" if n % 2 else "login.succeeded", NOW + timedelta(days=n),
                                     actor_id=1 + n % 2, entity_type="customer", entity_id=str(n),
                                     before={"stage": "lead"}, after={"stage": "customer"}))
     return uow
