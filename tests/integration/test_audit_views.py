@@ -97,6 +97,12 @@ class TestFilters:
         assert rows_of(signed_in.get(f"/audit?actor={rep.user_id}&action=customer.*").text) == 2
         assert rows_of(signed_in.get("/audit?action=customer.updated&entity=customer&entity_id=2").text) == 1
 
+    def test_an_action_family_is_a_whole_dotted_prefix(self, signed_in: FlaskClient, uow: SqlUnitOfWork) -> None:
+        record(uow, "customers.merged")
+        record(uow, "customer")
+
+        assert rows_of(signed_in.get("/audit?action=customer.*").text) == 3
+
     def test_dates_are_whole_utc_days(self, signed_in: FlaskClient) -> None:
         assert rows_of(signed_in.get("/audit?from=2026-11-27&to=2026-11-27").text) == 2
         assert rows_of(signed_in.get("/audit?from=2026-11-28&to=2026-11-30").text) == 1

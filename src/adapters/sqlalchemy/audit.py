@@ -43,7 +43,7 @@ class SqlAuditLog:
     def search(self, query: AuditQuery) -> Page[AuditRecord]:
         after, before = decode_cursor(query.after), decode_cursor(query.before)
         backwards = before is not None and after is None
-        statement = _LISTED.where(_matches(query))
+        statement = _LISTED.where(_matches(query, self._db.dialect.name))
         if backwards and before:
             statement = statement.where(audit_events.c.id > before[1]).order_by(audit_events.c.id.asc())
         else:
@@ -53,8 +53,8 @@ class SqlAuditLog:
         return _page(rows, query.per_page, backwards, (before or after) is not None)
 
     def matching(self, query: AuditQuery, limit: int) -> list[AuditRecord]:
-        statement = _LISTED.where(_matches(query)).order_by(audit_events.c.id.desc()).limit(limit)
-        return [_to_record(row) for row in self._db.execute(statement)]
+        statement = _LISTED.where(_matches(query, self._db.dialect.name))
+        return [_to_record(row) for row in self._db.execute(statement.order_by(audit_events.c.id.desc()).limit(limit))]
 
     def get(self, event_id: int) -> AuditRecord | None:
         row = self._db.execute(_LISTED.where(audit_events.c.id == event_id)).first()
@@ -65,13 +65,13 @@ class SqlAuditLog:
         return [(row.id, row.display_name) for row in rows]
 
 
-def _matches(query: AuditQuery) -> ColumnElement[bool]:
+def _matches(query: AuditQuery, dialect: str) -> ColumnElement[bool]:
     c = audit_events.c
     conditions: list[ColumnElement[bool]] = []
     if query.actor_id is not None:
         conditions.append(c.actor_id == query.actor_id)
     if query.action_prefix:
-        conditions.append(c.action.startswith(query.action_prefix, autoescape=True))
+        conditions.append(_family(query.action_prefix, dialect))
     elif query.action:
         conditions.append(c.action == query.action)
     if query.entity_type:
@@ -83,6 +83,13 @@ def _matches(query: AuditQuery) -> ColumnElement[bool]:
     if query.until:
         conditions.append(c.occurred_at < query.until)
     return and_(*conditions) if conditions else true()
+
+
+def _family(prefix: str, dialect: str) -> ColumnElement[bool]:
+    """Actions starting with `prefix` (which ends in "."), in a form the dialect's index can serve."""
+    if dialect == "sqlite":  # binary collation: the prefix range is [prefix, prefix with "." raised to "/")
+        return and_(audit_events.c.action >= prefix, audit_events.c.action < prefix[:-1] + "/")
+    return audit_events.c.action.startswith(prefix, autoescape=True)
 
 
 def _page(rows: list[Row[Any]], per_page: int, backwards: bool, had_cursor: bool) -> Page[AuditRecord]:
