@@ -10,9 +10,9 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from adapters.sqlalchemy.audit import SqlAuditLog
-from adapters.sqlalchemy.audit_guard import app_role_grants, create_guard, drop_guard
+from adapters.sqlalchemy.audit_guard import create_guard, drop_guard
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
-from bootstrap import audit_group
+from bootstrap import audit_group, db_group
 from domain.audit.models import AuditEvent
 from domain.audit.verify import Break, verify_chain
 from tests.builders import NOW
@@ -26,6 +26,10 @@ def append(engine: Engine, count: int, action: str = "customer.updated") -> None
             uow.audit.append(AuditEvent(action, NOW + timedelta(seconds=n), 1, "10.0.0.1", "customer", str(n),
                                         {"stage": "lead"}, {"stage": "customer", "名称": "华宏"}))
             uow.commit()
+
+
+def database_env(engine: Engine) -> dict[str, str | None]:
+    return {"DATABASE_URL": engine.url.render_as_string(hide_password=False)}
 
 
 def tamper(engine: Engine, statement: str) -> None:
@@ -103,8 +107,7 @@ def test_concurrent_appends_leave_a_valid_chain(engine: Engine) -> None:
 
 class TestVerifyCommand:
     def run(self, engine: Engine) -> tuple[int, str]:
-        result = CliRunner().invoke(audit_group, ["verify"],
-                                    env={"DATABASE_URL": engine.url.render_as_string(hide_password=False)})
+        result = CliRunner().invoke(audit_group, ["verify"], env=database_env(engine))
         return result.exit_code, result.output
 
     def test_exits_0_and_says_intact(self, chain: Engine) -> None:
@@ -127,8 +130,8 @@ def app_role(engine: Engine) -> Iterator[str]:
     with engine.begin() as connection:
         if not connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE}).first():
             connection.execute(text(f"CREATE ROLE {APP_ROLE} NOLOGIN"))
-        for statement in app_role_grants(APP_ROLE):
-            connection.execute(text(statement))
+    result = CliRunner().invoke(db_group, ["grant-app-role", APP_ROLE, "--apply"], env=database_env(engine))
+    assert result.exit_code == 0, result.output
     yield APP_ROLE
     with engine.begin() as connection:
         connection.execute(text(f"DROP OWNED BY {APP_ROLE}"))
@@ -159,3 +162,12 @@ class TestLeastPrivilegeRole:
             connection.execute(text(statement))
 
         assert verify_chain(uow=SqlUnitOfWork(chain)).intact
+
+
+def test_grant_app_role_prints_the_statements_by_default() -> None:
+    result = CliRunner().invoke(db_group, ["grant-app-role", "houtai_app"])
+
+    assert result.exit_code == 0
+    assert 'GRANT SELECT, INSERT ON audit_events TO "houtai_app";' in result.output
+    assert 'GRANT SELECT, UPDATE ON audit_head TO "houtai_app";' in result.output
+    assert "TRUNCATE" not in result.output
