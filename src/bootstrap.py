@@ -25,9 +25,11 @@ from adapters.crypto.totp import PyOtpTotp
 from adapters.deploy_check import Deployment, check_deployment
 from adapters.keys import load_encryption_keys, load_secret_key
 from adapters.seed import seed_demo
+from adapters.sqlalchemy.audit_guard import app_role_grants
 from adapters.sqlalchemy.engine import make_engine, reader
 from adapters.sqlalchemy.migrate import is_current, upgrade
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
+from domain.audit.verify import verify_chain
 from domain.identity.login import issue_setup_token
 from domain.identity.models import SessionPolicy
 from domain.identity.sessions import purge_idle_sessions
@@ -150,3 +152,54 @@ def check_deploy_command() -> None:
         click.echo(f"{len(problems)} problem(s) found.")
         sys.exit(1)
     click.echo("No deployment problems found.")
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The tamper-evident audit trail."""
+
+
+@audit_group.command("verify")
+def audit_verify_command() -> None:
+    """Walk the hash chain and report the first broken or missing record (exit status 1 if any)."""
+    engine = make_engine(database_url())
+    try:
+        report = verify_chain(uow=SqlUnitOfWork(reader(engine)))
+    finally:
+        engine.dispose()
+    if report.problem is None:
+        click.echo(f"Audit trail intact: {report.records} records, last hash {report.last_hash}.")
+        return
+    problem = report.problem
+    where = f"seq {problem.seq}" + (f" (id {problem.record_id})" if problem.record_id is not None else "")
+    click.echo(f"Audit trail BROKEN at {where}: {problem.kind.value}: {problem.detail}. "
+               f"{report.records} records before it verified.", err=True)
+    sys.exit(1)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database administration."""
+
+
+@db_group.command("grant-app-role")
+@click.argument("role")
+@click.option("--apply", "apply_grants", is_flag=True, help="Run the statements (as the owner) instead of printing.")
+def grant_app_role_command(role: str, apply_grants: bool) -> None:
+    """Print (or apply) the PostgreSQL grants for the least-privilege role the application runs as."""
+    statements = list(app_role_grants(role))
+    if not apply_grants:
+        click.echo(";\n".join(statements) + ";")
+        return
+    engine = make_engine(database_url())
+    if engine.dialect.name != "postgresql":
+        sys.exit("Grants apply to PostgreSQL only; SQLite relies on the audit triggers and file permissions.")
+    with engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    engine.dispose()
+    click.echo(f"Granted {len(statements)} statements to {role}.")
+
+
+cli.add_command(audit_group)
+cli.add_command(db_group)

@@ -5,7 +5,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
-from domain.audit.models import AuditEvent
+from domain.audit.chain import GENESIS, chained_fields, record_hash
+from domain.audit.models import AuditEvent, AuditQuery, AuditRecord, ChainHead
 from domain.customers.models import Customer, CustomerListQuery, CustomerSummary, FollowUp
 from domain.identity.models import Actor, AuthSession, User
 from domain.identity.permissions import DEFAULT_ROLES, Scope
@@ -301,14 +302,60 @@ class FakeFollowUpRepository:
 
 
 class FakeAuditLog:
-    def __init__(self) -> None:
+    """Chains records like the SQL adapter does, so verification can be tested (and tampered with) in memory."""
+
+    def __init__(self, users: FakeUserRepository | None = None) -> None:
         self.events: list[AuditEvent] = []
+        self.records: list[AuditRecord] = []
+        self.head_row = ChainHead(0, GENESIS)
+        self._users = users
 
     def append(self, event: AuditEvent) -> None:
         self.events.append(event)
+        seq, record_id = self.head_row.seq + 1, len(self.records) + 1
+        e = event
+        digest = record_hash(chained_fields(seq, self.head_row.hash, e.occurred_at, e.actor_id, e.ip, e.action,
+                                            e.entity_type, e.entity_id, e.before, e.after))
+        self.records.append(AuditRecord(record_id, seq, self.head_row.hash, digest, replace(e, id=record_id)))
+        self.head_row = ChainHead(seq, digest)
 
     def actions(self) -> list[str]:
         return [e.action for e in self.events]
+
+    def head(self) -> ChainHead:
+        return self.head_row
+
+    def chain_after(self, seq: int, limit: int) -> list[AuditRecord]:
+        return sorted((r for r in self.records if r.seq > seq), key=lambda r: r.seq)[:limit]
+
+    def search(self, query: AuditQuery) -> Page[AuditRecord]:
+        after = decode_cursor(query.after)
+        rows = [r for r in self.matching(query, len(self.records)) if after is None or r.id < after[1]]
+        page = rows[: query.per_page]
+        more = len(rows) > query.per_page
+        return Page(page, encode_cursor((None, page[-1].id)) if more else None, None)
+
+    def matching(self, query: AuditQuery, limit: int) -> list[AuditRecord]:
+        found = [r for r in sorted(self.records, key=lambda r: r.id, reverse=True) if _audit_match(r.event, query)]
+        return found[:limit]
+
+    def get(self, event_id: int) -> AuditRecord | None:
+        return next((r for r in self.records if r.id == event_id), None)
+
+    def actor_choices(self) -> list[tuple[int, str]]:
+        users = self._users.users.values() if self._users else []
+        return sorted(((u.id or 0, u.display_name) for u in users), key=lambda c: c[1])
+
+
+def _audit_match(e: AuditEvent, query: AuditQuery) -> bool:
+    checks = [query.actor_id is None or e.actor_id == query.actor_id,
+              not query.action or (e.action.startswith(query.action_prefix) if query.action_prefix
+                                   else e.action == query.action),
+              not query.entity_type or e.entity_type == query.entity_type,
+              not query.entity_id or e.entity_id == query.entity_id,
+              query.since is None or e.occurred_at >= query.since,
+              query.until is None or e.occurred_at < query.until]
+    return all(checks)
 
 
 class FakeUnitOfWork:
@@ -319,7 +366,7 @@ class FakeUnitOfWork:
         self.sessions = FakeSessionRepository(self.users)
         self.customers = FakeCustomerRepository(self.users)
         self.follow_ups = FakeFollowUpRepository()
-        self.audit = FakeAuditLog()
+        self.audit = FakeAuditLog(self.users)
         self.commits = 0
 
     @property

@@ -23,9 +23,9 @@ def customer_query(args: Mapping[str, str]) -> CustomerListQuery:
     )
 
 
-def query_string(args: Mapping[str, str], **changes: str | None) -> str:
-    """`?...` with the current filters and `changes` applied; cursors appear only when passed in."""
-    params = {k: args[k] for k in LIST_KEYS if args.get(k)}
+def query_string(args: Mapping[str, str], keys: tuple[str, ...] = LIST_KEYS, /, **changes: str | None) -> str:
+    """`?...` with the current filters (`keys` of `args`) and `changes` applied; cursors appear only when passed in."""
+    params = {k: args[k] for k in keys if args.get(k)}
     for key, value in changes.items():
         if value:
             params[key] = value

@@ -22,6 +22,7 @@ from werkzeug.test import TestResponse
 from adapters.sqlalchemy.engine import make_engine
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from bootstrap import build_dependencies
+from domain.audit.models import AuditEvent
 from domain.identity.models import Actor, Stage
 from domain.identity.permissions import DEFAULT_ROLES, Permission
 from tests.integration.conftest import add_department, add_user, sign_in_as
@@ -57,6 +58,9 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("user_sessions.index", "GET"): Permission.SESSION_MANAGE,
     ("user_sessions.end_one", "POST"): Permission.SESSION_MANAGE,
     ("user_sessions.end_all", "POST"): Permission.SESSION_MANAGE,
+    ("audit.index", "GET"): Permission.AUDIT_READ,
+    ("audit.detail", "GET"): Permission.AUDIT_READ,
+    ("audit.export", "POST"): Permission.AUDIT_EXPORT,
     ("customers.index", "GET"): Permission.CUSTOMER_READ,
     ("customers.new", "GET"): Permission.CUSTOMER_CREATE,
     ("customers.create", "POST"): Permission.CUSTOMER_CREATE,
@@ -112,6 +116,13 @@ class World:
     def token(self) -> str:
         return secrets.token_urlsafe(16)
 
+    def event_id(self) -> str:
+        with SqlUnitOfWork(self.engine) as uow:
+            uow.audit.append(AuditEvent("matrix.probe", self.deps.clock.now()))
+            uow.commit()
+        with self.engine.connect() as connection:
+            return str(connection.execute(text("SELECT max(id) FROM audit_events")).scalar())
+
     def public_id(self) -> str:
         return secrets.token_hex(16)
 
@@ -121,7 +132,7 @@ class World:
 
 PLACEHOLDERS: dict[str, Callable[[World], str]] = {
     "customer_id": World.customer_id, "user_id": World.user_id, "token": World.token, "filename": World.filename,
-    "public_id": World.public_id,
+    "public_id": World.public_id, "event_id": World.event_id,
 }
 
 

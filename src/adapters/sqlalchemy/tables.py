@@ -200,6 +200,10 @@ audit_events = Table(
     Column("hash", String(64), nullable=False),
     Index("ix_audit_events_entity", "entity_type", "entity_id", "id"),
     Index("ix_audit_events_action", "action", "id"),
+    # The action-family filter ("customer.*") is a LIKE prefix; only a pattern index serves it under a
+    # non-C collation. SQLite gets a range on the (binary) action index instead.
+    Index("ix_audit_events_action_prefix", "action", postgresql_ops={"action": "text_pattern_ops"}
+          ).ddl_if(dialect="postgresql"),
 )
 
 audit_head = Table(

@@ -115,6 +115,9 @@ def _audit_chain() -> None:
         batch_op.alter_column('hash', existing_type=sa.String(length=64), nullable=False)
         batch_op.create_unique_constraint(batch_op.f('uq_audit_events_seq'), ['seq'])
         batch_op.create_index('ix_audit_events_action', ['action', 'id'], unique=False)
+    if op.get_bind().dialect.name == 'postgresql':  # the audit screen's action-family (LIKE prefix) filter
+        op.create_index('ix_audit_events_action_prefix', 'audit_events', ['action'],
+                        postgresql_ops={'action': 'text_pattern_ops'})
     create_guard(op.get_bind())
 
 
