@@ -13,13 +13,13 @@ from tests.builders import a_user
 from tests.fakes import FakeClock, FakeUnitOfWork
 
 ADMIN = Actor(1, "admin", "Admin", frozenset({"administrator"}), None, "10.0.0.1", fresh=True)
-READ_ALL = services.parse_grants(["customer.read"], {"customer": "all"})
+READ_ALL: tuple[list[str], dict[str, str]] = (["customer.read"], {"customer": "all"})
 
 
 def test_create_role_stores_grants_and_audits_them() -> None:
     uow = FakeUnitOfWork()
 
-    services.create_role("key_accounts", " Key accounts ", READ_ALL, actor=ADMIN, uow=uow, clock=FakeClock())
+    services.create_role("key_accounts", " Key accounts ", *READ_ALL, actor=ADMIN, uow=uow, clock=FakeClock())
 
     stored = uow.roles.get("key_accounts")
     assert stored is not None and stored.role.name == "Key accounts" and not stored.role.builtin
@@ -38,7 +38,7 @@ def test_create_role_refuses_bad_keys_and_names(key: str, name: str, errors: dic
     uow = FakeUnitOfWork()
 
     with pytest.raises(ValidationFailed) as failure:
-        services.create_role(key, name, READ_ALL, actor=ADMIN, uow=uow, clock=FakeClock())
+        services.create_role(key, name, *READ_ALL, actor=ADMIN, uow=uow, clock=FakeClock())
 
     assert failure.value.errors == errors and not uow.committed
 
@@ -62,9 +62,8 @@ def test_scope_none_means_no_scope() -> None:
 
 def test_update_replaces_the_grants_bumps_the_version_and_audits_before_and_after() -> None:
     uow = FakeUnitOfWork()
-    grants = services.parse_grants(["customer.read"], {"customer": "department"})
-
-    saved = services.update_role("sales_rep", None, grants, 1, actor=ADMIN, uow=uow, clock=FakeClock())
+    saved = services.update_role("sales_rep", None, ["customer.read"], {"customer": "department"}, 1, actor=ADMIN,
+                                 uow=uow, clock=FakeClock())
 
     assert saved.version == 2 and uow.roles.get("sales_rep") == replace(saved, holders=0)
     event = uow.audit.events[-1]
@@ -75,11 +74,11 @@ def test_update_replaces_the_grants_bumps_the_version_and_audits_before_and_afte
 
 def test_stale_version_is_refused_without_change() -> None:
     uow = FakeUnitOfWork()
-    services.update_role("finance", None, READ_ALL, 1, actor=ADMIN, uow=uow, clock=FakeClock())  # no-op save
-    services.update_role("finance", None, services.parse_grants([], {}), 1, actor=ADMIN, uow=uow, clock=FakeClock())
+    services.update_role("finance", None, *READ_ALL, 1, actor=ADMIN, uow=uow, clock=FakeClock())  # no-op save
+    services.update_role("finance", None, [], {}, 1, actor=ADMIN, uow=uow, clock=FakeClock())
 
     with pytest.raises(StaleVersion) as failure:
-        services.update_role("finance", None, READ_ALL, 1, actor=ADMIN, uow=uow, clock=FakeClock())
+        services.update_role("finance", None, *READ_ALL, 1, actor=ADMIN, uow=uow, clock=FakeClock())
 
     assert failure.value.current_version == 2
     stored = uow.roles.get("finance")
@@ -90,7 +89,7 @@ def test_builtin_roles_keep_their_names() -> None:
     uow = FakeUnitOfWork()
 
     with pytest.raises(ValidationFailed) as failure:
-        services.update_role("auditor", "Inspector", READ_ALL, 1, actor=ADMIN, uow=uow, clock=FakeClock())
+        services.update_role("auditor", "Inspector", *READ_ALL, 1, actor=ADMIN, uow=uow, clock=FakeClock())
 
     assert failure.value.errors == {"name": "role.builtin_name"} and not uow.committed
 
@@ -98,10 +97,11 @@ def test_builtin_roles_keep_their_names() -> None:
 @pytest.mark.parametrize("dropped", [Permission.ROLE_MANAGE, Permission.USER_MANAGE])
 def test_administrator_role_keeps_role_and_user_management(dropped: Permission) -> None:
     uow = FakeUnitOfWork()
-    grants = (frozenset(Permission) - {dropped}, {"customer": Scope.ALL})
+    permissions = [p.value for p in Permission if p is not dropped]
 
     with pytest.raises(ValidationFailed) as failure:
-        services.update_role("administrator", None, grants, 1, actor=ADMIN, uow=uow, clock=FakeClock())
+        services.update_role("administrator", None, permissions, {"customer": "all"}, 1, actor=ADMIN, uow=uow,
+                             clock=FakeClock())
 
     assert failure.value.errors == {"permissions": "role.administrator_keeps"} and not uow.committed
 
@@ -109,7 +109,7 @@ def test_administrator_role_keeps_role_and_user_management(dropped: Permission) 
 def test_builtin_roles_cannot_be_deleted() -> None:
     uow = FakeUnitOfWork()
 
-    with pytest.raises(RoleLocked, match="role.builtin"):
+    with pytest.raises(RoleLocked, match=r"^role\.builtin$"):
         services.delete_role("buyer", 1, actor=ADMIN, uow=uow, clock=FakeClock())
 
     assert uow.roles.get("buyer") is not None
@@ -117,10 +117,10 @@ def test_builtin_roles_cannot_be_deleted() -> None:
 
 def test_custom_role_with_holders_cannot_be_deleted_and_without_them_can() -> None:
     uow = FakeUnitOfWork()
-    services.create_role("temp_staff", "Temp", READ_ALL, actor=ADMIN, uow=uow, clock=FakeClock())
+    services.create_role("temp_staff", "Temp", *READ_ALL, actor=ADMIN, uow=uow, clock=FakeClock())
     uow.users.add(a_user(username="t", roles=frozenset({"temp_staff"})))
 
-    with pytest.raises(RoleLocked, match="role.in_use"):
+    with pytest.raises(RoleLocked, match=r"^role\.in_use$"):
         services.delete_role("temp_staff", 1, actor=ADMIN, uow=uow, clock=FakeClock())
     uow.users.users[1].roles = frozenset()
     services.delete_role("temp_staff", 1, actor=ADMIN, uow=uow, clock=FakeClock())
@@ -133,9 +133,9 @@ def test_changes_need_role_manage_and_a_fresh_sign_in() -> None:
     manager = Actor(2, "m", "M", frozenset({"sales_manager"}), None, fresh=True)
 
     with pytest.raises(PermissionDenied):
-        services.create_role("sneaky", "Sneaky", READ_ALL, actor=manager, uow=uow, clock=FakeClock())
+        services.create_role("sneaky", "Sneaky", *READ_ALL, actor=manager, uow=uow, clock=FakeClock())
     with pytest.raises(ReauthenticationRequired):
-        services.update_role("buyer", None, READ_ALL, 1, actor=replace(ADMIN, fresh=False), uow=uow,
+        services.update_role("buyer", None, *READ_ALL, 1, actor=replace(ADMIN, fresh=False), uow=uow,
                              clock=FakeClock())
     with pytest.raises(PermissionDenied):
         services.list_roles(actor=manager, uow=uow)
@@ -146,3 +146,15 @@ def test_changes_need_role_manage_and_a_fresh_sign_in() -> None:
 def test_unknown_role_is_not_found() -> None:
     with pytest.raises(NotFound):
         services.get_role("nobody", actor=ADMIN, uow=FakeUnitOfWork())
+
+
+def test_permission_is_checked_before_the_input_and_all_input_errors_come_together() -> None:
+    uow = FakeUnitOfWork()
+    manager = Actor(2, "m", "M", frozenset({"sales_manager"}), None, fresh=True)
+
+    with pytest.raises(PermissionDenied):
+        services.create_role("x", "", ["god.mode"], {}, actor=manager, uow=uow, clock=FakeClock())
+    with pytest.raises(ValidationFailed) as failure:
+        services.create_role("x", "", ["god.mode"], {"customer": "x"}, actor=ADMIN, uow=uow, clock=FakeClock())
+
+    assert set(failure.value.errors) == {"key", "name", "permissions", "scopes"}

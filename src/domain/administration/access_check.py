@@ -35,6 +35,13 @@ def explain_customer_access(customer: Customer, owner_name: str, *, actor: Actor
         return _explain(actor, customer, owner_name, uow)
 
 
+def checkable_users(*, actor: Actor, uow: UnitOfWork) -> list[tuple[int, str]]:
+    """(id, name) of the active users an administrator can check access for."""
+    require_any(actor, Permission.ROLE_MANAGE, Permission.USER_MANAGE)
+    with uow:
+        return uow.users.active_user_names()
+
+
 def check_customer_access(
     user_id: int, customer_id: int, *, actor: Actor, uow: UnitOfWork, clock: Clock
 ) -> AccessAnswer:

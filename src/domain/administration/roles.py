@@ -41,32 +41,26 @@ def get_role(key: str, *, actor: Actor, uow: UnitOfWork) -> StoredRole:
 
 def parse_grants(permissions: Iterable[str], scopes: Mapping[str, str]) -> Grants:
     """Permissions and per-entity scopes from form values; anything unknown is refused, not ignored."""
-    known = {p.value for p in Permission}
-    errors: dict[str, str] = {}
-    wanted = set(permissions)
-    if not wanted <= known:
-        errors["permissions"] = "permission.unknown"
-    scope_values = {s.value for s in Scope} | {NO_SCOPE}
-    if not set(scopes) <= set(ENTITIES) or not set(scopes.values()) <= scope_values:
-        errors["scopes"] = "scope.unknown"
+    errors = _grant_errors(permissions, scopes)
     if errors:
         raise ValidationFailed(errors)
-    granted = frozenset(Permission(p) for p in wanted)
+    granted = frozenset(Permission(p) for p in permissions)
     return granted, {entity: Scope(value) for entity, value in scopes.items() if value != NO_SCOPE}
 
 
 def create_role(
-    key: str, name: str, grants: Grants, *, actor: Actor, uow: UnitOfWork, clock: Clock
+    key: str, name: str, permissions: Iterable[str], scopes: Mapping[str, str], *, actor: Actor, uow: UnitOfWork,
+    clock: Clock,
 ) -> StoredRole:
     """Add a custom role; its key is unique, lower-case and permanent."""
     require_sensitive(actor, Permission.ROLE_MANAGE)
-    key, name = key.strip(), name.strip()
-    errors = _name_errors(name)
+    key, name, permissions = key.strip(), name.strip(), list(permissions)
+    errors = _name_errors(name) | _grant_errors(permissions, scopes)
     if not KEY.fullmatch(key):
         errors["key"] = "role.key_invalid"
     if errors:
         raise ValidationFailed(errors)
-    role = Role(key, name, *grants)
+    role = Role(key, name, *parse_grants(permissions, scopes))
     with uow:
         if uow.roles.get(key) is not None:
             raise ValidationFailed({"key": "role.key_taken"})
@@ -77,11 +71,12 @@ def create_role(
 
 
 def update_role(
-    key: str, name: str | None, grants: Grants, expected_version: int, *, actor: Actor, uow: UnitOfWork,
-    clock: Clock,
+    key: str, name: str | None, permissions: Iterable[str], scopes: Mapping[str, str], expected_version: int, *,
+    actor: Actor, uow: UnitOfWork, clock: Clock,
 ) -> StoredRole:
-    """Save a role's name (custom roles only) and its whole set of grants, edited on `expected_version`."""
+    """Save a role's name (None keeps it; custom roles only) and all its grants, as edited on `expected_version`."""
     require_sensitive(actor, Permission.ROLE_MANAGE)
+    grants = parse_grants(list(permissions), scopes)
     with uow:
         stored = _current(key, expected_version, uow)
         role = _changed(stored.role, name, grants)
@@ -126,6 +121,16 @@ def _changed(role: Role, name: str | None, grants: Grants) -> Role:
     if errors:
         raise ValidationFailed(errors)
     return Role(role.key, name, permissions, scopes, role.builtin)
+
+
+def _grant_errors(permissions: Iterable[str], scopes: Mapping[str, str]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not set(permissions) <= {p.value for p in Permission}:
+        errors["permissions"] = "permission.unknown"
+    allowed = {s.value for s in Scope} | {NO_SCOPE}
+    if not set(scopes) <= set(ENTITIES) or not set(scopes.values()) <= allowed:
+        errors["scopes"] = "scope.unknown"
+    return errors
 
 
 def _name_errors(name: str) -> dict[str, str]:
