@@ -1,15 +1,16 @@
 """In-memory fakes of every port, for unit tests of domain services (no database, no Flask)."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
+from domain.administration.role_models import StoredRole
 from domain.audit.chain import GENESIS, chained_fields, record_hash
 from domain.audit.models import AuditEvent, AuditQuery, AuditRecord, ChainHead
 from domain.customers.models import Customer, CustomerListQuery, CustomerSummary, FollowUp
 from domain.identity.models import Actor, AuthSession, User
-from domain.identity.permissions import DEFAULT_ROLES, Scope
+from domain.identity.permissions import DEFAULT_ROLES, Role, Scope, combined_permissions, combined_scopes
 from domain.shared.paging import Page, decode_cursor, encode_cursor
 
 
@@ -301,6 +302,52 @@ class FakeFollowUpRepository:
         return [f for f in reversed(self.rows) if f.customer_id == customer_id][:limit]
 
 
+class FakeRoleRepository:
+    """Seeded with the default roles, like migration 0002; holders are counted from the fake users."""
+
+    def __init__(self, users: FakeUserRepository) -> None:
+        self.rows: dict[str, tuple[Role, int]] = {key: (role, 1) for key, role in DEFAULT_ROLES.items()}
+        self.departments: dict[int, str] = {}
+        self._users = users
+
+    def all(self) -> list[StoredRole]:
+        keys = sorted(self.rows, key=lambda k: (not self.rows[k][0].builtin, k))
+        return [self._stored(key) for key in keys]
+
+    def get(self, key: str) -> StoredRole | None:
+        return self._stored(key) if key in self.rows else None
+
+    def named(self, keys: Iterable[str]) -> list[Role]:
+        return [self.rows[key][0] for key in sorted(set(keys)) if key in self.rows]
+
+    def add(self, role: Role) -> None:
+        self.rows[role.key] = (role, 1)
+
+    def update(self, role: Role, expected_version: int) -> bool:
+        if self.rows[role.key][1] != expected_version:
+            return False
+        self.rows[role.key] = (role, expected_version + 1)
+        return True
+
+    def delete(self, key: str) -> None:
+        del self.rows[key]
+
+    def actor_of(self, user_id: int) -> Actor | None:
+        user = self._users.users.get(user_id)
+        if user is None or not user.is_active:
+            return None
+        held = self.named(user.roles)
+        return Actor(user_id, user.username, user.display_name, user.roles, user.department_id, None,
+                     combined_permissions(held), combined_scopes(held))
+
+    def department_name(self, department_id: int | None) -> str | None:
+        return self.departments.get(department_id) if department_id is not None else None
+
+    def _stored(self, key: str) -> StoredRole:
+        role, version = self.rows[key]
+        return StoredRole(role, version, sum(1 for u in self._users.users.values() if key in u.roles))
+
+
 class FakeAuditLog:
     """Chains records like the SQL adapter does, so verification can be tested (and tampered with) in memory."""
 
@@ -366,6 +413,7 @@ class FakeUnitOfWork:
         self.sessions = FakeSessionRepository(self.users)
         self.customers = FakeCustomerRepository(self.users)
         self.follow_ups = FakeFollowUpRepository()
+        self.roles = FakeRoleRepository(self.users)
         self.audit = FakeAuditLog(self.users)
         self.commits = 0
 

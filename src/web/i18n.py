@@ -44,6 +44,33 @@ ERRORS = {
                              "company. Use a longer phrase of unrelated words."),
     "password.current_wrong": _l("This is not your current password. Enter the one you signed in with; "
                                  "nothing was changed."),
+    "role.key_invalid": _l("Use 3 to 50 lower-case letters, digits or underscores, starting with a letter."),
+    "role.key_taken": _l("A role with this key exists already; choose another key or edit that role."),
+    "role.builtin_name": _l("Built-in roles keep their names; create a custom role for a different name."),
+    "role.administrator_keeps": _l("The administrator role must keep “Manage roles” and “Manage users”, "
+                                   "so that someone can always administer the system."),
+    "role.builtin": _l("Built-in roles cannot be deleted; remove their permissions instead."),
+    "role.in_use": _l("Users still hold this role; take it away from them first, then delete it."),
+    "permission.unknown": _l("Only the permissions listed here can be granted; reload the page and try again."),
+    "scope.unknown": _l("Choose one of the offered record scopes; reload the page and try again."),
+}
+
+PERMISSIONS = {
+    "customer.read": _l("View customers"), "customer.create": _l("Create customers"),
+    "customer.update": _l("Edit customers"), "customer.archive": _l("Archive customers"),
+    "customer.assign": _l("Assign customers to others"), "customer.reveal": _l("Reveal masked contact data"),
+    "followup.create": _l("Add follow-ups"), "audit.read": _l("Read the audit log"),
+    "audit.export": _l("Export the audit log"), "user.manage": _l("Manage users"),
+    "department.manage": _l("Manage departments"), "role.manage": _l("Manage roles"),
+    "session.manage": _l("Manage sessions"),
+}
+MODULES = {"customers": _l("Customers"), "administration": _l("Administration"), "audit": _l("Audit")}
+ENTITIES = {"customer": _l("Customers")}
+SCOPES = {"none": _l("None"), "own": _l("Own records"), "department": _l("Department subtree"), "all": _l("All")}
+ROLE_NAMES = {
+    "administrator": _l("Administrator"), "sales_manager": _l("Sales manager"), "sales_rep": _l("Sales rep"),
+    "buyer": _l("Buyer"), "procurement_manager": _l("Procurement manager"), "employee": _l("Employee"),
+    "finance": _l("Finance"), "auditor": _l("Auditor"),
 }
 
 

@@ -20,6 +20,7 @@ from domain.audit.chain import GENESIS
 from domain.identity.models import Actor, SessionPolicy, Stage, User
 from domain.identity.sessions import start_session
 from tests.builders import NOW
+from tests.integration.role_seed import restore_roles
 from web.app import create_app
 from web.deps import Dependencies
 
@@ -66,7 +67,6 @@ def engine(migrated_engine: Engine) -> Iterator[Engine]:
 def wipe(engine: Engine) -> None:
     """Empty every table except the seeded roles; reset the audit chain (its guard lifted meanwhile)."""
     with engine.begin() as connection:
-        connection.execute(text("DELETE FROM roles WHERE NOT builtin"))
         if engine.dialect.name == "sqlite":
             connection.execute(text("UPDATE departments SET manager_id = NULL"))
             drop_guard(connection)
@@ -75,6 +75,7 @@ def wipe(engine: Engine) -> None:
             create_guard(connection)
         else:
             connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+        restore_roles(connection)  # after user_roles is empty: custom roles may be held until then
         connection.execute(text(f"UPDATE audit_head SET seq = 0, hash = '{GENESIS}'"))
 
 

@@ -61,6 +61,14 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("audit.index", "GET"): Permission.AUDIT_READ,
     ("audit.detail", "GET"): Permission.AUDIT_READ,
     ("audit.export", "POST"): Permission.AUDIT_EXPORT,
+    ("roles.index", "GET"): Permission.ROLE_MANAGE,
+    ("roles.new", "GET"): Permission.ROLE_MANAGE,
+    ("roles.create", "POST"): Permission.ROLE_MANAGE,
+    ("roles.edit", "GET"): Permission.ROLE_MANAGE,
+    ("roles.update", "POST"): Permission.ROLE_MANAGE,
+    ("roles.delete", "POST"): Permission.ROLE_MANAGE,
+    ("access_check.index", "GET"): (Permission.ROLE_MANAGE, Permission.USER_MANAGE),
+    ("access_check.check", "POST"): (Permission.ROLE_MANAGE, Permission.USER_MANAGE),
     ("customers.index", "GET"): Permission.CUSTOMER_READ,
     ("customers.new", "GET"): Permission.CUSTOMER_CREATE,
     ("customers.create", "POST"): Permission.CUSTOMER_CREATE,
@@ -123,6 +131,14 @@ class World:
         with self.engine.connect() as connection:
             return str(connection.execute(text("SELECT max(id) FROM audit_events")).scalar())
 
+    def key(self) -> str:
+        """A custom role nobody holds (so deleting it is allowed)."""
+        key = "matrix_" + secrets.token_hex(3)
+        with self.engine.begin() as connection:
+            connection.execute(text("INSERT INTO roles (key, name, builtin, version) VALUES (:k, :k, false, 1)"),
+                               {"k": key})
+        return key
+
     def public_id(self) -> str:
         return secrets.token_hex(16)
 
@@ -132,7 +148,7 @@ class World:
 
 PLACEHOLDERS: dict[str, Callable[[World], str]] = {
     "customer_id": World.customer_id, "user_id": World.user_id, "token": World.token, "filename": World.filename,
-    "public_id": World.public_id, "event_id": World.event_id,
+    "public_id": World.public_id, "event_id": World.event_id, "key": World.key,
 }
 
 

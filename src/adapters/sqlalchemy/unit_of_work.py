@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from adapters.sqlalchemy.audit import SqlAuditLog
 from adapters.sqlalchemy.customers import SqlCustomerRepository, SqlFollowUpRepository
 from adapters.sqlalchemy.identity import SqlSessionRepository, SqlUserRepository
+from adapters.sqlalchemy.roles import SqlRoleRepository
 from domain.shared.errors import Conflict
 
 
@@ -27,6 +28,7 @@ class SqlUnitOfWork:
         self.sessions = SqlSessionRepository(self._connection)
         self.customers = SqlCustomerRepository(self._connection)
         self.follow_ups = SqlFollowUpRepository(self._connection)
+        self.roles = SqlRoleRepository(self._connection)
         self.audit = SqlAuditLog(self._connection)
         return self
 

@@ -1,6 +1,6 @@
 """Identity errors."""
 
-from domain.shared.errors import DomainError
+from domain.shared.errors import DomainError, PermissionDenied
 
 
 class InvalidCredentials(DomainError):
@@ -25,3 +25,9 @@ class WeakPassword(DomainError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class SegregationOfDuties(PermissionDenied):
+    """Whoever created a document may not approve it (four-eyes rule, SECURITY AC6)."""
+
+    code = "sod.creator_cannot_approve"

@@ -18,6 +18,7 @@ from web.guard import current_actor
 from web.htmx import hx_target, render, see_other
 from web.i18n import error_messages
 from web.listing import customer_query
+from web.why import customer_why
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 RESULTS = {"customer-results": "customers/_results.html"}
@@ -60,7 +61,8 @@ def create() -> HttpResponse:
 @bp.get("/<int:customer_id>")
 def detail(customer_id: int) -> HttpResponse:
     found = services.get_customer(customer_id, actor=current_actor(), uow=deps().reader())
-    return render("customers/detail.html", None, detail=found, customer=found.customer, errors={}, values={})
+    return render("customers/detail.html", None, detail=found, customer=found.customer, errors={}, values={},
+                  why=customer_why(found))
 
 
 @bp.get("/<int:customer_id>/edit")
