@@ -32,11 +32,11 @@ def upgrade() -> None:
         op.add_column('customers', sa.Column(f'{field}_enc', sa.LargeBinary(), nullable=True))
         op.add_column('customers', sa.Column(f'{field}_index', sa.String(length=64), nullable=True))
         op.create_index(op.f(f'ix_customers_{field}_index'), 'customers', [f'{field}_index'], unique=False)
-    _encrypt_existing_rows()
-    # Dropped in place, not by batch copy-and-move: SQLite (>= 3.35) drops the columns natively, so the
-    # FTS5 triggers of 0001 stay and no DROP TABLE runs into the follow-ups' foreign keys.
-    # secure_delete zeroes the freed space, so the clear text does not linger in the database file.
+    # secure_delete zeroes the space rows move out of, so the clear text does not linger in the file.
     with _secure_delete():
+        _encrypt_existing_rows()
+        # Dropped in place, not by batch copy-and-move: SQLite (>= 3.35) drops the columns natively, so
+        # the FTS5 triggers of 0001 stay and no DROP TABLE runs into the follow-ups' foreign keys.
         for field in _FIELDS:
             op.drop_column('customers', field)
 
