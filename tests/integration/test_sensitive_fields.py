@@ -79,7 +79,8 @@ class TestAtRest:
         create(client, rep, name="Second Ltd", token="b", phone="138-0013-8000")
 
         with engine.connect() as connection:
-            rows = connection.execute(text("SELECT phone_enc, phone_index, email_enc, email_index FROM customers")).all()
+            rows = connection.execute(text("SELECT phone_enc, phone_index, email_enc, email_index "
+                                           "FROM customers")).all()
 
         assert rows[0].phone_enc != rows[1].phone_enc and rows[0].email_enc != rows[1].email_enc
         assert rows[0].phone_index == rows[1].phone_index and rows[0].email_index == rows[1].email_index
@@ -140,7 +141,8 @@ class TestMasks:
         customer_id = create(client, rep)
 
         pages = [client.get(f"/customers/{customer_id}"), client.get(f"/customers/{customer_id}/edit"),
-                 client.get("/customers"), client.get("/customers?q=华宏", headers=HTMX | {"HX-Target": "customer-results"}),
+                 client.get("/customers"),
+                 client.get("/customers?q=华宏", headers=HTMX | {"HX-Target": "customer-results"}),
                  client.get(f"/customers/{customer_id}/edit", headers=HTMX | {"HX-Target": "customer-form"})]
 
         assert all(p.status_code == 200 for p in pages)
@@ -186,7 +188,7 @@ class TestReveal:
         customer_id = create(client, rep)
         finance = add_user(uow, "finance", {"finance"})
 
-        assert 'action="/customers/%d/reveal/phone"' % customer_id in client.get(f"/customers/{customer_id}").text
+        assert f'action="/customers/{customer_id}/reveal/phone"' in client.get(f"/customers/{customer_id}").text
         assert "/reveal/" not in as_user(client, deps, finance).get(f"/customers/{customer_id}").text
 
     def test_without_the_permission_is_403_and_nothing_is_revealed(
@@ -195,7 +197,8 @@ class TestReveal:
         customer_id = create(client, rep)
         as_user(client, deps, add_user(uow, "finance", {"finance"}))
 
-        response = client.post(f"/customers/{customer_id}/reveal/phone", data={"csrf_token": csrf_of(client, "/customers")})
+        token = csrf_of(client, "/customers")
+        response = client.post(f"/customers/{customer_id}/reveal/phone", data={"csrf_token": token})
 
         assert response.status_code == 403 and PHONE not in response.text
         assert audit_rows(engine, "customer.revealed") == []
@@ -208,8 +211,9 @@ class TestReveal:
         customer_id = create(client, rep)
         as_user(client, deps, add_user(uow, "other", {"sales_rep"}, team))
 
+        token = csrf_of(client, "/customers")
         response = client.post(f"/customers/{customer_id}/reveal/phone",
-                               headers=HTMX | {"HX-Target": "sensitive-phone", "X-CSRFToken": csrf_of(client, "/customers")})
+                               headers=HTMX | {"HX-Target": "sensitive-phone", "X-CSRFToken": token})
 
         assert response.status_code == 404 and response.text == ""
         assert audit_rows(engine, "customer.revealed") == []
