@@ -172,7 +172,7 @@ class CustomerForm:
         self.credit_code = page.get_by_label("Unified social credit code")
         self.industry = page.get_by_label("Industry")
         self.region = page.get_by_label("Region")
-        self.phone = page.get_by_label("Phone")
+        self.phone = page.get_by_label("Phone", exact=True)
         self.credit_code_error = page.locator("#credit_code-error")
         self.form_error = self.form.locator(".form-error[role=alert]")
         self.conflict = self.form.locator(".conflict[role=alert]")

@@ -1,7 +1,7 @@
 """Composition root: the only module that imports domain, adapters and web together.
 
 Configuration comes from the environment: DATABASE_URL, REDIS_URL, SECRET_KEY,
-HOUTAI_ENCRYPTION_KEYS, HOUTAI_VAR, HOUTAI_HTTPS, HOUTAI_TRUSTED_PROXIES,
+HOUTAI_ENCRYPTION_KEYS, HOUTAI_BLIND_INDEX_KEY, HOUTAI_VAR, HOUTAI_HTTPS, HOUTAI_TRUSTED_PROXIES,
 HOUTAI_SESSION_IDLE_MINUTES, HOUTAI_SESSION_ABSOLUTE_HOURS, HOUTAI_STEP_UP_MINUTES (how long a password +
 TOTP confirmation allows sensitive actions, default 15), HOUTAI_ORGANISATION_NAME (refused inside passwords).
 """
@@ -19,11 +19,13 @@ from sqlalchemy import Engine, text
 
 from adapters.clock import SystemClock
 from adapters.crypto.cipher import AesGcmCipher
+from adapters.crypto.fields import FieldCrypto, field_crypto
 from adapters.crypto.password_strength import ZxcvbnStrength
 from adapters.crypto.passwords import Argon2PasswordHasher
 from adapters.crypto.totp import PyOtpTotp
 from adapters.deploy_check import Deployment, check_deployment
-from adapters.keys import load_encryption_keys, load_secret_key
+from adapters.keys import load_key_ring, load_secret_key
+from adapters.rotation import RotationRefused, retire_old_keys, rotate_keys
 from adapters.seed import seed_demo
 from adapters.sqlalchemy.audit_guard import app_role_grants
 from adapters.sqlalchemy.engine import make_engine, reader
@@ -57,13 +59,19 @@ def session_policy() -> SessionPolicy:
                          step_up=timedelta(minutes=step_up))
 
 
+def crypto_of(keys_dir: Path) -> FieldCrypto:
+    """The cipher and blind index for sensitive columns, from the key ring in `keys_dir` or the environment."""
+    return field_crypto(load_key_ring(keys_dir))
+
+
 def build_dependencies(engine: Engine, keys_dir: Path, policy: SessionPolicy | None = None,
                        hasher: Argon2PasswordHasher | None = None) -> Dependencies:
-    keys, current = load_encryption_keys(keys_dir)
-    read_engine = reader(engine)
+    ring = load_key_ring(keys_dir)
+    crypto, read_engine = field_crypto(ring), reader(engine)
     return Dependencies(
-        uow=lambda: SqlUnitOfWork(engine), reader=lambda: SqlUnitOfWork(read_engine), clock=SystemClock(),
-        hasher=hasher or Argon2PasswordHasher(), cipher=AesGcmCipher(keys, current), totp=PyOtpTotp(),
+        uow=lambda: SqlUnitOfWork(engine, crypto), reader=lambda: SqlUnitOfWork(read_engine, crypto),
+        clock=SystemClock(), hasher=hasher or Argon2PasswordHasher(), cipher=AesGcmCipher(ring.keys, ring.current),
+        totp=PyOtpTotp(),
         database_ready=lambda: _ping(engine), policy=policy or session_policy(),
         strength=ZxcvbnStrength(site_words=[os.environ.get("HOUTAI_ORGANISATION_NAME", "")]),
     )
@@ -106,7 +114,7 @@ cli = FlaskGroup(name="houtai", create_app=_cli_app, add_default_commands=False,
 @cli.command("migrate")
 def migrate_command() -> None:
     """Apply database migrations (creates the embedded SQLite database when missing)."""
-    upgrade(make_engine(database_url()))
+    upgrade(make_engine(database_url()), crypto=crypto_of(var_dir()))
     click.echo("Database schema is current.")
 
 
@@ -128,7 +136,7 @@ def setup_link_command(base_url: str) -> None:
 @click.option("--seed", default=42, show_default=True, help="Random seed (same seed, same data).")
 def seed_demo_command(count: int, seed: int) -> None:
     """Fill the database with realistic Chinese and English demo customers and follow-ups."""
-    report = seed_demo(make_engine(database_url()), count, seed)
+    report = seed_demo(make_engine(database_url()), count, seed, crypto_of(var_dir()))
     click.echo(report)
 
 
@@ -203,3 +211,14 @@ def grant_app_role_command(role: str, apply_grants: bool) -> None:
 
 cli.add_command(audit_group)
 cli.add_command(db_group)
+
+
+@cli.command("rotate-keys")
+@click.option("--retire", is_flag=True, help="Remove the old keys, once no value is encrypted with them any more.")
+def rotate_keys_command(retire: bool) -> None:
+    """Add a new encryption key and re-encrypt every value with it (run again to finish an interrupted run)."""
+    step = retire_old_keys if retire else rotate_keys
+    try:
+        click.echo("\n".join(step(make_engine(database_url()), var_dir(), SystemClock())))
+    except RotationRefused as refusal:
+        sys.exit(str(refusal))

@@ -10,9 +10,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, func, insert, select
 
+from adapters.crypto.fields import FieldCrypto
 from adapters.sqlalchemy.tables import customers, departments, follow_ups, user_roles, users
 from domain.customers.credit_code import ALPHABET, check_character
 from domain.customers.models import INDUSTRIES, REGIONS, CustomerStage, FollowUpKind
+from domain.shared.sensitive import SensitiveKind
 
 CITIES = ("北京", "上海", "广州", "深圳", "杭州", "南京", "苏州", "成都", "武汉", "西安", "天津", "重庆", "青岛",
           "厦门", "宁波", "长沙", "郑州", "济南", "合肥", "福州", "石家庄", "沈阳", "大连", "昆明")
@@ -39,7 +41,7 @@ NOTES = ("电话沟通了报价，客户希望下周再谈。", "Visited the pla
 BATCH = 5000
 
 
-def seed_demo(engine: Engine, count: int, seed: int = 42) -> str:
+def seed_demo(engine: Engine, count: int, seed: int, crypto: FieldCrypto) -> str:
     """Insert `count` customers (plus owners and departments when missing); returns a one-line report."""
     rng, started = random.Random(seed), time.perf_counter()
     with engine.begin() as connection:
@@ -49,7 +51,8 @@ def seed_demo(engine: Engine, count: int, seed: int = 42) -> str:
         codes: set[str] = set(connection.execute(select(customers.c.credit_code).where(
             customers.c.credit_code.is_not(None))).scalars())
         for start in range(0, count, BATCH):
-            rows = [_customer(rng, owners, codes, now, start + i, count) for i in range(min(BATCH, count - start))]
+            rows = [_sealed(_customer(rng, owners, codes, now, start + i, count), crypto)
+                    for i in range(min(BATCH, count - start))]
             connection.execute(insert(customers), rows)
         connection.execute(insert(follow_ups), _follow_ups(rng, owners, first_id, count, now))
     elapsed = time.perf_counter() - started
@@ -97,6 +100,12 @@ def _customer(rng: random.Random, owners: list[tuple[int, int]], codes: set[str]
         "email": f"info{index}@example.{'cn' if chinese else 'com'}",
         "created_at": created, "updated_at": created, "created_by": owner_id, "version": 1,
     }
+
+
+def _sealed(row: dict[str, object], crypto: FieldCrypto) -> dict[str, object]:
+    phone, email = str(row.pop("phone")), str(row.pop("email"))
+    return row | {"phone_enc": crypto.seal(phone), "phone_index": crypto.index_of(SensitiveKind.PHONE, phone),
+                  "email_enc": crypto.seal(email), "email_index": crypto.index_of(SensitiveKind.EMAIL, email)}
 
 
 def _chinese_name(rng: random.Random) -> str:

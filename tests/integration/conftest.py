@@ -15,7 +15,7 @@ from adapters.sqlalchemy.audit_guard import create_guard, drop_guard
 from adapters.sqlalchemy.engine import make_engine
 from adapters.sqlalchemy.migrate import upgrade
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
-from bootstrap import build_dependencies
+from bootstrap import build_dependencies, crypto_of
 from domain.audit.chain import GENESIS
 from domain.identity.models import Actor, SessionPolicy, Stage, User
 from domain.identity.sessions import start_session
@@ -103,8 +103,8 @@ def deps(engine: Engine, tmp_path: Path) -> Dependencies:
 
 
 @pytest.fixture
-def uow(engine: Engine) -> SqlUnitOfWork:
-    return SqlUnitOfWork(engine)
+def uow(engine: Engine, tmp_path: Path) -> SqlUnitOfWork:
+    return SqlUnitOfWork(engine, crypto_of(tmp_path))  # the keys `deps` (the app) uses too
 
 
 @pytest.fixture

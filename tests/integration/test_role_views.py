@@ -72,7 +72,8 @@ class TestMatrix:
         page = admin_client.get("/admin/roles")
 
         assert page.status_code == 200
-        assert '<label for="m-sales_rep-customer-read" class="visually-hidden">Sales rep: View customers</label>' in page.text
+        assert '<label for="m-sales_rep-customer-read" class="visually-hidden">Sales rep: View customers</label>' \
+            in page.text
         assert 'id="m-sales_rep-customer-read" name="permissions" value="customer.read" form="role-sales_rep" checked' \
             in page.text
         assert 'id="m-sales_rep-customer-archive" name="permissions" value="customer.archive" form="role-sales_rep">' \

@@ -77,6 +77,7 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("customers.update", "POST"): Permission.CUSTOMER_UPDATE,
     ("customers.archive", "POST"): Permission.CUSTOMER_ARCHIVE,
     ("customers.add_follow_up", "POST"): Permission.FOLLOWUP_CREATE,
+    ("customers.reveal", "POST"): Permission.CUSTOMER_REVEAL,
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer
@@ -148,7 +149,7 @@ class World:
 
 PLACEHOLDERS: dict[str, Callable[[World], str]] = {
     "customer_id": World.customer_id, "user_id": World.user_id, "token": World.token, "filename": World.filename,
-    "public_id": World.public_id, "event_id": World.event_id, "key": World.key,
+    "public_id": World.public_id, "event_id": World.event_id, "key": World.key, "field": lambda _: "phone",
 }
 
 

@@ -3,12 +3,14 @@
 import threading
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
 
 from adapters.sqlalchemy import customers as sql_customers
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
+from bootstrap import crypto_of
 from domain.customers import services
 from domain.customers.models import Customer, CustomerFields, CustomerListQuery, CustomerStage
 from domain.identity.models import Actor
@@ -169,14 +171,16 @@ class TestWrites:
         with engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM customers")).scalar() == 0
 
-    def test_parallel_double_submit_creates_one_customer(self, uow: SqlUnitOfWork, engine: Engine) -> None:
+    def test_parallel_double_submit_creates_one_customer(self, uow: SqlUnitOfWork, engine: Engine,
+                                                          tmp_path: Path) -> None:
         owner = add_user(uow, "admin", {"administrator"})
         results: list[object] = []
 
         def submit() -> None:
             try:
                 results.append(services.register_customer(customer_form(owner_id=str(owner.user_id)), "token-1",
-                                                           actor=owner, uow=SqlUnitOfWork(engine), clock=FakeClock()))
+                                                           actor=owner, uow=SqlUnitOfWork(engine, crypto_of(tmp_path)),
+                                                           clock=FakeClock()))
             except Exception as error:
                 results.append(error)
 

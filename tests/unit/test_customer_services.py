@@ -38,7 +38,8 @@ class TestRegisterCustomer:
         assert customer.fields.credit_code == VALID_CODE
         assert customer.department_id == 2
         assert uow.audit.actions() == ["customer.created"]
-        assert uow.audit.events[0].after == customer.fields.as_values()
+        assert uow.audit.events[0].after == customer.fields.as_values() | {"phone": "138****5678",
+                                                                          "email": "i***@example.cn"}
         assert uow.audit.events[0].ip == "127.0.0.1"
 
     def test_repeated_form_token_returns_the_first_customer(self, uow: FakeUnitOfWork) -> None:

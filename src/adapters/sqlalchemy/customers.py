@@ -19,6 +19,7 @@ from sqlalchemy import (
     update,
 )
 
+from adapters.crypto.fields import FieldCrypto
 from adapters.sqlalchemy.identity import subtree
 from adapters.sqlalchemy.tables import customers, departments, follow_ups, users
 from domain.customers.models import (
@@ -33,6 +34,7 @@ from domain.customers.models import (
 from domain.identity.models import Actor
 from domain.identity.permissions import Scope
 from domain.shared.paging import Page, decode_cursor, encode_cursor
+from domain.shared.sensitive import SensitiveKind, lookup_kind
 
 _SORT_COLUMNS = {"-created": (customers.c.created_at, True), "created": (customers.c.created_at, False),
                  "name": (customers.c.name, False), "-name": (customers.c.name, True)}
@@ -41,6 +43,7 @@ _SUMMARY = select(customers.c.id, customers.c.name, customers.c.credit_code, cus
                   ).join(users, users.c.id == customers.c.owner_id)
 _DENSE_HITS = 2000  # above this many trigram hits a LIKE walk in index order stops sooner
 _FTS_HITS = text("SELECT rowid FROM customers_fts WHERE customers_fts MATCH :q LIMIT :cap")
+_INDEX_COLUMNS = {SensitiveKind.PHONE: customers.c.phone_index, SensitiveKind.EMAIL: customers.c.email_index}
 
 
 def scope_clause(actor: Actor) -> ColumnElement[bool]:
@@ -58,25 +61,28 @@ def scope_clause(actor: Actor) -> ColumnElement[bool]:
 
 
 class SqlCustomerRepository:
-    def __init__(self, connection: Connection) -> None:
+    """Phone and e-mail are sealed on write and opened only for single records, never for lists."""
+
+    def __init__(self, connection: Connection, crypto: FieldCrypto) -> None:
         self._db = connection
+        self._crypto = crypto
 
     def add(self, customer: Customer) -> int:
-        values = _values(customer) | {"created_at": customer.created_at, "created_by": customer.created_by,
+        values = self._values(customer) | {"created_at": customer.created_at, "created_by": customer.created_by,
                                       "form_token": customer.form_token}
         return int(self._db.execute(insert(customers).values(values).returning(customers.c.id)).scalar_one())
 
     def get(self, customer_id: int, actor: Actor) -> Customer | None:
         row = self._db.execute(select(customers).where(customers.c.id == customer_id, scope_clause(actor))).first()
-        return _to_customer(row) if row else None
+        return self._to_customer(row) if row else None
 
     def get_by_form_token(self, form_token: str) -> Customer | None:
         row = self._db.execute(select(customers).where(customers.c.form_token == form_token)).first()
-        return _to_customer(row) if row else None
+        return self._to_customer(row) if row else None
 
     def update(self, customer: Customer, expected_version: int) -> bool:
         result = self._db.execute(update(customers).where(
-            customers.c.id == customer.id, customers.c.version == expected_version).values(_values(customer)))
+            customers.c.id == customer.id, customers.c.version == expected_version).values(self._values(customer)))
         return result.rowcount == 1
 
     def credit_code_holder(self, credit_code: str) -> int | None:
@@ -119,6 +125,9 @@ class SqlCustomerRepository:
         return statement
 
     def _text_match(self, term: str) -> ColumnElement[bool]:
+        return or_(self._name_or_code_match(term), self._exact_secret_match(term))
+
+    def _name_or_code_match(self, term: str) -> ColumnElement[bool]:
         code_match = customers.c.credit_code == term.upper()
         if self._db.dialect.name != "sqlite":
             return or_(customers.c.name.icontains(term, autoescape=True), code_match)
@@ -128,6 +137,29 @@ class SqlCustomerRepository:
         phrase = '"' + term.replace('"', '""') + '"'
         hits = self._db.execute(_FTS_HITS, {"q": phrase, "cap": _DENSE_HITS + 1}).scalars().all()
         return like if len(hits) > _DENSE_HITS else customers.c.id.in_(hits)
+
+    def _exact_secret_match(self, term: str) -> ColumnElement[bool]:
+        """A whole phone number or e-mail address, found through its blind index, never by decrypting."""
+        kind = lookup_kind(term)
+        if kind is None:
+            return false()
+        return _INDEX_COLUMNS[kind] == self._crypto.index_of(kind, term)
+
+    def _values(self, customer: Customer) -> dict[str, Any]:
+        fields = customer.fields
+        values = {k: v for k, v in fields.as_values().items() if k not in ("phone", "email")}
+        return values | {
+            "phone_enc": self._crypto.seal(fields.phone), "email_enc": self._crypto.seal(fields.email),
+            "phone_index": self._crypto.index_of(SensitiveKind.PHONE, fields.phone),
+            "email_index": self._crypto.index_of(SensitiveKind.EMAIL, fields.email),
+            "department_id": customer.department_id, "updated_at": customer.updated_at,
+            "version": customer.version, "archived_at": customer.archived_at}
+
+    def _to_customer(self, row: Row[Any]) -> Customer:
+        fields = CustomerFields(row.name, row.credit_code, row.industry, row.region, CustomerStage(row.stage),
+                                row.owner_id, self._crypto.open(row.phone_enc), self._crypto.open(row.email_enc))
+        return Customer(row.id, fields, row.department_id, row.created_at, row.updated_at, row.created_by,
+                        row.version, row.archived_at, row.form_token)
 
 
 class SqlFollowUpRepository:
@@ -176,16 +208,3 @@ def _page(rows: list[Row[Any]], query: CustomerListQuery, key: str, backwards: b
     has_next = had_cursor if backwards else more
     has_prev = more if backwards else had_cursor
     return Page(items, cursor(rows[-1]) if has_next else None, cursor(rows[0]) if has_prev else None)
-
-
-def _values(customer: Customer) -> dict[str, Any]:
-    return customer.fields.as_values() | {
-        "department_id": customer.department_id, "updated_at": customer.updated_at,
-        "version": customer.version, "archived_at": customer.archived_at}
-
-
-def _to_customer(row: Row[Any]) -> Customer:
-    fields = CustomerFields(row.name, row.credit_code, row.industry, row.region, CustomerStage(row.stage),
-                            row.owner_id, row.phone, row.email)
-    return Customer(row.id, fields, row.department_id, row.created_at, row.updated_at, row.created_by, row.version,
-                    row.archived_at, row.form_token)

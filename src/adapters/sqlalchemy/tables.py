@@ -156,8 +156,10 @@ customers = Table(
     Column("stage", String(16), nullable=False),
     Column("owner_id", ForeignKey("users.id"), nullable=False),
     Column("department_id", ForeignKey("departments.id"), nullable=True),
-    Column("phone", String(32), nullable=True),
-    Column("email", String(254), nullable=True),
+    Column("phone_enc", LargeBinary, nullable=True),  # AES-256-GCM token, key id first (adapters.crypto)
+    Column("email_enc", LargeBinary, nullable=True),
+    Column("phone_index", String(64), nullable=True, index=True),  # blind index: HMAC of the normalised value
+    Column("email_index", String(64), nullable=True, index=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("created_by", ForeignKey("users.id"), nullable=False),

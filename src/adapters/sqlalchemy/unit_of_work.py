@@ -6,6 +6,7 @@ from typing import Self
 from sqlalchemy import Connection, Engine, RootTransaction
 from sqlalchemy.exc import IntegrityError
 
+from adapters.crypto.fields import UNCONFIGURED, FieldCrypto
 from adapters.sqlalchemy.audit import SqlAuditLog
 from adapters.sqlalchemy.customers import SqlCustomerRepository, SqlFollowUpRepository
 from adapters.sqlalchemy.identity import SqlSessionRepository, SqlUserRepository
@@ -14,10 +15,14 @@ from domain.shared.errors import Conflict
 
 
 class SqlUnitOfWork:
-    """Use once per `with` block; it may be entered again afterwards for a new transaction."""
+    """Use once per `with` block; it may be entered again afterwards for a new transaction.
 
-    def __init__(self, engine: Engine) -> None:
+    Without `crypto` it works until a sensitive column is written or read, and then refuses.
+    """
+
+    def __init__(self, engine: Engine, crypto: FieldCrypto = UNCONFIGURED) -> None:
         self._engine = engine
+        self._crypto = crypto
         self._connection: Connection | None = None
         self._transaction: RootTransaction | None = None
 
@@ -26,7 +31,7 @@ class SqlUnitOfWork:
         self._transaction = self._connection.begin()
         self.users = SqlUserRepository(self._connection)
         self.sessions = SqlSessionRepository(self._connection)
-        self.customers = SqlCustomerRepository(self._connection)
+        self.customers = SqlCustomerRepository(self._connection, self._crypto)
         self.follow_ups = SqlFollowUpRepository(self._connection)
         self.roles = SqlRoleRepository(self._connection)
         self.audit = SqlAuditLog(self._connection)

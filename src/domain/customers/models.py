@@ -5,6 +5,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from domain.shared.sensitive import SensitiveKind, mask
+
 
 class CustomerStage(StrEnum):
     LEAD = "lead"
@@ -29,6 +31,9 @@ REGIONS = ("beijing", "shanghai", "tianjin", "chongqing", "guangdong", "zhejiang
            "hong_kong", "taiwan", "asia_pacific", "europe", "north_america", "other")
 
 
+SENSITIVE_FIELDS = {"phone": SensitiveKind.PHONE, "email": SensitiveKind.EMAIL}  # encrypted, masked, revealable
+
+
 @dataclass(frozen=True)
 class CustomerFields:
     """The editable fields of a customer, already validated and normalised."""
@@ -44,6 +49,10 @@ class CustomerFields:
 
     def as_values(self) -> dict[str, Any]:
         return {k: (str(v) if isinstance(v, StrEnum) else v) for k, v in asdict(self).items()}
+
+    def masked(self, field: str) -> str:
+        """The mask of a sensitive field's value ("" when empty)."""
+        return mask(SENSITIVE_FIELDS[field], getattr(self, field))
 
 
 @dataclass

@@ -6,14 +6,22 @@ from datetime import datetime
 
 from domain.audit.models import AuditEvent, Values, changed_values
 from domain.customers.errors import CustomerArchived
-from domain.customers.models import Customer, CustomerListQuery, CustomerSummary, FollowUp
+from domain.customers.models import (
+    SENSITIVE_FIELDS,
+    Customer,
+    CustomerFields,
+    CustomerListQuery,
+    CustomerSummary,
+    FollowUp,
+)
 from domain.customers.validation import customer_fields, follow_up_fields
-from domain.identity.access import require
+from domain.identity.access import require, require_fresh
 from domain.identity.models import Actor
 from domain.identity.permissions import Permission, Scope
 from domain.shared.errors import NotFound, StaleVersion, ValidationFailed
 from domain.shared.paging import Page
 from domain.shared.ports import Clock
+from domain.shared.sensitive import masked_values
 from domain.unit_of_work import UnitOfWork
 
 
@@ -99,7 +107,7 @@ def register_customer(
             raise
         customer = Customer(None, fields, department_id, now, now, actor.user_id, form_token=form_token or None)
         customer.id = uow.customers.add(customer)
-        uow.audit.append(_event("customer.created", customer, actor, now, after=fields.as_values()))
+        uow.audit.append(_event("customer.created", customer, actor, now, after=_audited(fields)))
         uow.commit()
     return customer
 
@@ -107,12 +115,16 @@ def register_customer(
 def update_customer(
     customer_id: int, raw: Mapping[str, str], expected_version: int, *, actor: Actor, uow: UnitOfWork, clock: Clock
 ) -> Customer:
-    """Save edits made on `expected_version`; raises StaleVersion if someone saved in between."""
+    """Save edits made on `expected_version`; raises StaleVersion if someone saved in between.
+
+    Sensitive fields are write-only: left empty they keep the stored value, unless `remove_<field>` is set.
+    """
     require(actor, Permission.CUSTOMER_UPDATE)
-    fields = customer_fields(raw)
+    entered = customer_fields(raw)
     now = clock.now()
     with uow:
         customer = _editable(customer_id, expected_version, actor, uow)
+        fields = _keep_unentered_secrets(entered, customer.fields, raw)
         if fields == customer.fields:
             return customer
         _check_credit_code_free(fields.credit_code, customer_id, uow)
@@ -123,6 +135,7 @@ def update_customer(
                           version=customer.version + 1)
         _save(updated, expected_version, actor, uow)
         before, after = changed_values(customer.fields.as_values(), fields.as_values())
+        before, after = masked_values(before, SENSITIVE_FIELDS), masked_values(after, SENSITIVE_FIELDS)
         uow.audit.append(_event("customer.updated", updated, actor, now, before=before, after=after))
         uow.commit()
     return updated
@@ -143,6 +156,26 @@ def archive_customer(
     return archived
 
 
+def reveal_customer_field(customer_id: int, field: str, *, actor: Actor, uow: UnitOfWork, clock: Clock) -> str:
+    """The clear value of one sensitive field; needs the reveal permission and a fresh step-up.
+
+    Audited as customer.revealed with the field name, never the value. NotFound outside the actor's
+    scope, for fields that are not sensitive, and for empty values.
+    """
+    require(actor, Permission.CUSTOMER_REVEAL)
+    if field not in SENSITIVE_FIELDS:
+        raise NotFound()
+    with uow:
+        customer = _in_scope(customer_id, actor, uow)
+        value = getattr(customer.fields, field)
+        if not value:
+            raise NotFound()
+        require_fresh(actor)
+        uow.audit.append(_event("customer.revealed", customer, actor, clock.now(), after={"field": field}))
+        uow.commit()
+    return str(value)
+
+
 def add_follow_up(customer_id: int, raw: Mapping[str, str], *, actor: Actor, uow: UnitOfWork, clock: Clock) -> FollowUp:
     """Append a follow-up (call, visit, e-mail, WeChat, note) to a customer's timeline."""
     require(actor, Permission.FOLLOWUP_CREATE)
@@ -159,6 +192,16 @@ def add_follow_up(customer_id: int, raw: Mapping[str, str], *, actor: Actor, uow
                                     str(customer_id), after=after))
         uow.commit()
     return follow_up
+
+
+def _keep_unentered_secrets(entered: CustomerFields, stored: CustomerFields, raw: Mapping[str, str]) -> CustomerFields:
+    kept = {f: getattr(stored, f) for f in SENSITIVE_FIELDS
+            if getattr(entered, f) is None and raw.get(f"remove_{f}", "") != "1"}
+    return replace(entered, **kept)
+
+
+def _audited(fields: CustomerFields) -> Values:
+    return masked_values(fields.as_values(), SENSITIVE_FIELDS)
 
 
 def _in_scope(customer_id: int, actor: Actor, uow: UnitOfWork) -> Customer:

@@ -12,7 +12,7 @@ from domain.customers.errors import CustomerArchived
 from domain.identity.access import require
 from domain.identity.permissions import Permission
 from domain.shared.errors import Conflict, StaleVersion, ValidationFailed
-from web.customers.forms import form_values, values_of, version_of
+from web.customers.forms import conflicting, form_values, masks_of, values_of, version_of
 from web.deps import deps
 from web.guard import current_actor
 from web.htmx import hx_target, render, see_other
@@ -23,6 +23,7 @@ from web.why import customer_why
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 RESULTS = {"customer-results": "customers/_results.html"}
 FORM = {"customer-form": "customers/_form.html"}
+SENSITIVE = {f"sensitive-{field}": "customers/_sensitive.html" for field in ("phone", "email")}
 
 
 @bp.get("")
@@ -62,14 +63,23 @@ def create() -> HttpResponse:
 def detail(customer_id: int) -> HttpResponse:
     found = services.get_customer(customer_id, actor=current_actor(), uow=deps().reader())
     return render("customers/detail.html", None, detail=found, customer=found.customer, errors={}, values={},
-                  why=customer_why(found))
+                  why=customer_why(found), revealed={})
+
+
+@bp.post("/<int:customer_id>/reveal/<field>")
+def reveal(customer_id: int, field: str) -> HttpResponse:
+    d, actor = deps(), current_actor()
+    value = services.reveal_customer_field(customer_id, field, actor=actor, uow=d.uow(), clock=d.clock)
+    found = services.get_customer(customer_id, actor=actor, uow=d.reader())
+    return render("customers/detail.html", SENSITIVE, detail=found, customer=found.customer, errors={}, values={},
+                  why=customer_why(found), revealed={field: value}, field=field)
 
 
 @bp.get("/<int:customer_id>/edit")
 def edit(customer_id: int) -> HttpResponse:
     found = services.get_customer(customer_id, actor=current_actor(), uow=deps().reader())
     return _form_page("customers/edit.html", 200, values=values_of(found.customer), customer=found.customer,
-                      version=found.customer.version)
+                      version=found.customer.version, masks=masks_of(found.customer))
 
 
 @bp.post("/<int:customer_id>")
@@ -80,7 +90,7 @@ def update(customer_id: int) -> HttpResponse:
     except ValidationFailed as error:
         current = services.get_customer(customer_id, actor=actor, uow=d.reader()).customer
         return _form_page("customers/edit.html", 422, values=request.form, errors=error.errors, customer=current,
-                          version=version)
+                          version=version, masks=masks_of(current))
     except (StaleVersion, CustomerArchived):
         return _conflict(customer_id)
     flash(_("Saved."), "success")
@@ -116,7 +126,8 @@ def add_follow_up(customer_id: int) -> HttpResponse:
 
 def _follow_up_errors(customer_id: int, errors: dict[str, str]) -> HttpResponse:
     found = services.get_customer(customer_id, actor=current_actor(), uow=deps().reader())
-    context = {"detail": found, "customer": found.customer, "errors": error_messages(errors), "values": request.form}
+    context = {"detail": found, "customer": found.customer, "errors": error_messages(errors), "values": request.form,
+               "revealed": {}}
     if hx_target() == "followup-list":
         response = render("customers/_followup_form.html", None, 422, customer_id=customer_id, **context)
         response.headers.update({"HX-Retarget": "#followup-form", "HX-Reswap": "outerHTML"})
@@ -126,10 +137,9 @@ def _follow_up_errors(customer_id: int, errors: dict[str, str]) -> HttpResponse:
 
 def _conflict(customer_id: int) -> HttpResponse:
     current = services.get_customer(customer_id, actor=current_actor(), uow=deps().reader()).customer
-    saved = values_of(current)
-    changed = {k: saved.get(k, "") for k in saved if str(request.form.get(k, "")) != str(saved.get(k, ""))}
     return _form_page("customers/edit.html", 409, values=request.form, customer=current, version=current.version,
-                      conflict=changed, archived=current.archived_at is not None)
+                      conflict=conflicting(request.form, current), archived=current.archived_at is not None,
+                      masks=masks_of(current))
 
 
 def _form_page(template: str, status: int, *, values: Mapping[str, str], errors: dict[str, str] | None = None,
