@@ -3,6 +3,7 @@
 from types import TracebackType
 from typing import Protocol, Self
 
+from domain.administration.ports import DepartmentRepository
 from domain.audit.ports import AuditLog
 from domain.customers.ports import CustomerRepository, FollowUpRepository
 from domain.identity.ports import SessionRepository, UserRepository
@@ -19,6 +20,8 @@ class UnitOfWork(Protocol):
     def customers(self) -> CustomerRepository: ...
     @property
     def follow_ups(self) -> FollowUpRepository: ...
+    @property
+    def departments(self) -> DepartmentRepository: ...
     @property
     def audit(self) -> AuditLog: ...
 

@@ -6,6 +6,7 @@ from typing import Self
 from sqlalchemy import Connection, Engine, RootTransaction
 from sqlalchemy.exc import IntegrityError
 
+from adapters.sqlalchemy.administration import SqlDepartmentRepository
 from adapters.sqlalchemy.audit import SqlAuditLog
 from adapters.sqlalchemy.customers import SqlCustomerRepository, SqlFollowUpRepository
 from adapters.sqlalchemy.identity import SqlSessionRepository, SqlUserRepository
@@ -27,6 +28,7 @@ class SqlUnitOfWork:
         self.sessions = SqlSessionRepository(self._connection)
         self.customers = SqlCustomerRepository(self._connection)
         self.follow_ups = SqlFollowUpRepository(self._connection)
+        self.departments = SqlDepartmentRepository(self._connection)
         self.audit = SqlAuditLog(self._connection)
         return self
 

@@ -3,7 +3,9 @@
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from domain.administration.models import LinkPurpose, UserListQuery, UserSummary
 from domain.identity.models import AuthSession, User
+from domain.shared.paging import Page
 
 
 class UserRepository(Protocol):
@@ -34,6 +36,34 @@ class UserRepository(Protocol):
     def consume_setup_token(self, token_hash: str, at: datetime) -> bool:
         """Mark a live token used; False if it is unknown, used or expired."""
         ...
+    # Administration
+    def search(self, query: UserListQuery, now: datetime) -> Page[UserSummary]:
+        """One keyset page of users by display name; `now` decides who counts as locked."""
+        ...
+    def update(self, user: User, expected_version: int) -> bool:
+        """Write display name, department, roles and version if the stored version is `expected_version`."""
+        ...
+    def set_password(self, user_id: int, password_hash: str, at: datetime) -> None: ...
+    def clear_mfa(self, user_id: int) -> None:
+        """Forget the TOTP secret, its confirmation, its last step and the recovery codes."""
+        ...
+    def active_administrators(self) -> list[int]:
+        """Ids of active users holding the administrator role, locked until the transaction ends."""
+        ...
+    def role_names(self) -> dict[str, str]:
+        """Every role that exists (key -> name), to assign to users."""
+        ...
+    def last_sign_in(self, user_id: int) -> datetime | None: ...
+    def add_link(self, token_hash: str, user_id: int, purpose: LinkPurpose, created_by: int, created_at: datetime,
+                 expires_at: datetime) -> None:
+        """Store a one-time link (hashed), voiding the user's earlier unused links of the same purpose."""
+        ...
+    def live_link(self, token_hash: str, at: datetime) -> tuple[int, LinkPurpose] | None:
+        """(user id, purpose) of an unused, unexpired link; None otherwise."""
+        ...
+    def consume_link(self, token_hash: str, at: datetime) -> bool:
+        """Mark a live link used; False if it is unknown, used or expired (at most one caller wins)."""
+        ...
 
 
 class SessionRepository(Protocol):
@@ -53,6 +83,10 @@ class SessionRepository(Protocol):
         """Add one failed code to the session; returns the new count."""
         ...
     def delete_idle(self, before: datetime) -> int: ...
+    def delete_for_user(self, user_id: int) -> int:
+        """End every session of a user at once; returns how many."""
+        ...
+    def count_for_user(self, user_id: int) -> int: ...
 
 
 class PasswordHasher(Protocol):
