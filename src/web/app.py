@@ -69,12 +69,17 @@ def _extensions(app: Flask) -> None:
 
 def _blueprints(app: Flask) -> None:
     from web.account.views import bp as account_bp
+    from web.admin.actions import bp as user_actions_bp
+    from web.admin.departments import bp as departments_bp
+    from web.admin.users import bp as users_bp
+    from web.auth.links import bp as links_bp
     from web.auth.views import bp as auth_bp
     from web.customers.views import bp as customers_bp
     from web.system.views import bp as system_bp
     from web.templating import register_template_helpers
 
-    for blueprint in (system_bp, auth_bp, account_bp, customers_bp):
+    for blueprint in (system_bp, auth_bp, account_bp, customers_bp, links_bp, users_bp, user_actions_bp,
+                      departments_bp):
         app.register_blueprint(blueprint)
     register_template_helpers(app)
     _throttle(app)

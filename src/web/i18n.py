@@ -40,6 +40,9 @@ ERRORS = {
     "password.too_long": _l("Use at most 256 characters."),
     "password.is_username": _l("The password must not be your username."),
     "password.mismatch": _l("The two passwords differ; type the same password twice."),
+    "username.taken": _l("This username is taken; choose another one."),
+    "roles.required": _l("Choose at least one role."),
+    "department.cycle": _l("A department cannot move below itself or its own sub-departments; choose another parent."),
 }
 
 

@@ -5,6 +5,7 @@ Moving a department rewrites the materialised paths of its subtree, so record sc
 """
 
 from datetime import datetime
+from typing import Protocol
 
 from domain.administration.models import Department, DepartmentNode, ordered_tree
 from domain.audit.models import AuditEvent, Values
@@ -16,6 +17,13 @@ from domain.shared.ports import Clock
 from domain.unit_of_work import UnitOfWork
 
 MANAGE = Permission.DEPARTMENT_MANAGE
+
+
+class Change(Protocol):
+    """The shape of rename, move and set-manager: one department, one submitted value."""
+
+    def __call__(self, department_id: int, value: str, /, *, actor: Actor, uow: UnitOfWork,
+                 clock: Clock) -> Department: ...
 
 
 def department_tree(*, actor: Actor, uow: UnitOfWork) -> list[DepartmentNode]:
