@@ -66,7 +66,6 @@ def engine(migrated_engine: Engine) -> Iterator[Engine]:
 def wipe(engine: Engine) -> None:
     """Empty every table except the seeded roles; reset the audit chain (its guard lifted meanwhile)."""
     with engine.begin() as connection:
-        connection.execute(text("DELETE FROM roles WHERE NOT builtin"))
         if engine.dialect.name == "sqlite":
             connection.execute(text("UPDATE departments SET manager_id = NULL"))
             drop_guard(connection)
@@ -75,6 +74,7 @@ def wipe(engine: Engine) -> None:
             create_guard(connection)
         else:
             connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+        connection.execute(text("DELETE FROM roles WHERE NOT builtin"))  # after user_roles, which refers to them
         connection.execute(text(f"UPDATE audit_head SET seq = 0, hash = '{GENESIS}'"))
 
 

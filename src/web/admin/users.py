@@ -8,7 +8,8 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from domain.administration import services
 from domain.administration.models import IssuedLink
-from domain.identity.access import require_fresh
+from domain.identity.access import require_sensitive
+from domain.identity.permissions import Permission
 from domain.shared.errors import Conflict, StaleVersion, ValidationFailed
 from web.admin.errors import register_refusals
 from web.admin.forms import list_link, submitted, user_query, user_values, version_of
@@ -36,7 +37,7 @@ def index() -> HttpResponse:
 
 @bp.get("/new")
 def new() -> HttpResponse:
-    require_fresh(current_actor())  # assigning roles is a step-up action: confirm before typing the form
+    require_sensitive(current_actor(), Permission.USER_MANAGE)  # roles are granted here: step up before typing
     return _form_page("admin/users/new.html", 200, values={"roles": []})
 
 
