@@ -5,6 +5,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
+from domain.administration.models import ADMINISTRATOR, Department, LinkPurpose, UserListQuery, UserSummary
 from domain.administration.role_models import StoredRole
 from domain.audit.chain import GENESIS, chained_fields, record_hash
 from domain.audit.models import AuditEvent, AuditQuery, AuditRecord, ChainHead
@@ -90,6 +91,8 @@ class FakeUserRepository:
         self.setup_tokens: dict[str, tuple[datetime, datetime | None]] = {}
         self.password_changed_at: dict[int, datetime] = {}
         self.department_names: dict[int, str] = {}
+        self.links: dict[str, tuple[int, LinkPurpose, datetime, datetime | None]] = {}
+        self.password_changed: dict[int, datetime] = {}
 
     def add(self, user: User) -> int:
         user_id = len(self.users) + 1
@@ -164,8 +167,9 @@ class FakeUserRepository:
     def department_name(self, department_id: int) -> str | None:
         return self.department_names.get(department_id)
 
-    def role_names(self, role_keys: frozenset[str]) -> dict[str, str]:
-        return {key: DEFAULT_ROLES[key].name for key in role_keys if key in DEFAULT_ROLES}
+    def role_names(self, role_keys: frozenset[str] | None = None) -> dict[str, str]:
+        keys = DEFAULT_ROLES.keys() if role_keys is None else role_keys
+        return {key: DEFAULT_ROLES[key].name for key in keys if key in DEFAULT_ROLES}
 
     def add_setup_token(self, token_hash: str, expires_at: datetime) -> None:
         self.setup_tokens[token_hash] = (expires_at, None)
@@ -176,6 +180,95 @@ class FakeUserRepository:
             return False
         self.setup_tokens[token_hash] = (expires, at)
         return True
+
+
+    def search(self, query: UserListQuery, now: datetime) -> Page[UserSummary]:
+        found = sorted((u for u in self.users.values() if query.text.lower() in (u.username + u.display_name).lower()
+                        and (query.role is None or query.role in u.roles)), key=lambda u: (u.display_name, u.id or 0))
+        items = [UserSummary(u.id or 0, u.username, u.display_name, None, tuple(sorted(u.roles)), u.is_active,
+                             u.is_locked(now), u.totp_confirmed) for u in found[: query.per_page]]
+        return Page(items, None, None)
+
+    def update(self, user: User, expected_version: int) -> bool:
+        assert user.id is not None
+        if self.users[user.id].version != expected_version:
+            return False
+        self.users[user.id] = replace(self.users[user.id], display_name=user.display_name,
+                                      department_id=user.department_id, roles=user.roles, version=user.version)
+        return True
+
+    def clear_mfa(self, user_id: int) -> None:
+        user = self.users[user_id]
+        user.totp_secret, user.totp_confirmed, user.totp_last_step = None, False, None
+        self.recovery.pop(user_id, None)
+
+    def active_administrators(self) -> list[int]:
+        return [i for i, u in self.users.items() if u.is_active and ADMINISTRATOR in u.roles]
+
+    def last_sign_in(self, user_id: int) -> datetime | None:
+        return None
+
+    def add_link(self, token_hash: str, user_id: int, purpose: LinkPurpose, created_by: int, created_at: datetime,
+                 expires_at: datetime) -> None:
+        self.links = {h: link for h, link in self.links.items()
+                      if not (link[0] == user_id and link[1] is purpose and link[3] is None)}
+        self.links[token_hash] = (user_id, purpose, expires_at, None)
+
+    def live_link(self, token_hash: str, at: datetime) -> tuple[int, LinkPurpose] | None:
+        link = self.links.get(token_hash)
+        return (link[0], link[1]) if link and link[3] is None and link[2] > at else None
+
+    def consume_link(self, token_hash: str, at: datetime) -> bool:
+        if self.live_link(token_hash, at) is None:
+            return False
+        user_id, purpose, expires, _ = self.links[token_hash]
+        self.links[token_hash] = (user_id, purpose, expires, at)
+        return True
+
+
+class FakeDepartmentRepository:
+    """Shares the parent map with FakeUserRepository, so department scopes follow moves."""
+
+    def __init__(self, parents: dict[int, int | None]) -> None:
+        self.parents = parents
+        self.rows: dict[int, Department] = {}
+        for department_id in sorted(parents):
+            self.rows[department_id] = Department(department_id, f"Department {department_id}", parents[department_id])
+        for department in self.rows.values():
+            department.path = self._path(department.id or 0)
+
+    def add(self, name: str, parent_id: int | None) -> Department:
+        new_id = max(self.rows, default=0) + 1
+        self.parents[new_id] = parent_id
+        self.rows[new_id] = Department(new_id, name, parent_id, self._path(new_id))
+        return replace(self.rows[new_id])
+
+    def get(self, department_id: int) -> Department | None:
+        department = self.rows.get(department_id)
+        return replace(department) if department else None
+
+    def all(self) -> list[Department]:
+        return [replace(d) for d in self.rows.values()]
+
+    def save(self, department: Department) -> None:
+        assert department.id is not None
+        stored = self.rows[department.id]
+        self.rows[department.id] = replace(department, parent_id=stored.parent_id, path=stored.path)
+
+    def move(self, department: Department, parent: Department | None) -> None:
+        assert department.id is not None
+        self.parents[department.id] = parent.id if parent else None
+        self.rows[department.id].parent_id = self.parents[department.id]
+        for row in self.rows.values():
+            row.path = self._path(row.id or 0)
+
+    def _path(self, department_id: int) -> str:
+        chain: list[int] = []
+        current: int | None = department_id
+        while current is not None:
+            chain.insert(0, current)
+            current = self.parents.get(current)
+        return "/" + "".join(f"{i}/" for i in chain)
 
 
 class FakeSessionRepository:
@@ -229,6 +322,9 @@ class FakeSessionRepository:
         for token_hash in ended:
             del self.sessions[token_hash]
         return len(ended)
+
+    def count_for_user(self, user_id: int) -> int:
+        return sum(1 for s in self.sessions.values() if s.user_id == user_id and s.stage.value == "full")
 
 
 class FakeCustomerRepository:
@@ -410,6 +506,7 @@ class FakeUnitOfWork:
 
     def __init__(self, departments: dict[int, int | None] | None = None) -> None:
         self.users = FakeUserRepository(departments)
+        self.departments = FakeDepartmentRepository(self.users.parents)
         self.sessions = FakeSessionRepository(self.users)
         self.customers = FakeCustomerRepository(self.users)
         self.follow_ups = FakeFollowUpRepository()

@@ -3,6 +3,7 @@
 from types import TracebackType
 from typing import Protocol, Self
 
+from domain.administration.ports import DepartmentRepository
 from domain.administration.role_ports import RoleRepository
 from domain.audit.ports import AuditLog
 from domain.customers.ports import CustomerRepository, FollowUpRepository
@@ -22,6 +23,8 @@ class UnitOfWork(Protocol):
     def follow_ups(self) -> FollowUpRepository: ...
     @property
     def roles(self) -> RoleRepository: ...
+    @property
+    def departments(self) -> DepartmentRepository: ...
     @property
     def audit(self) -> AuditLog: ...
 

@@ -71,15 +71,19 @@ def _blueprints(app: Flask) -> None:
     from web.account.user_sessions import bp as user_sessions_bp
     from web.account.views import bp as account_bp
     from web.admin.access_check import bp as access_check_bp
+    from web.admin.actions import bp as user_actions_bp
+    from web.admin.departments import bp as departments_bp
     from web.admin.roles import bp as roles_bp
+    from web.admin.users import bp as users_bp
     from web.audit.views import bp as audit_bp
+    from web.auth.links import bp as links_bp
     from web.auth.views import bp as auth_bp
     from web.customers.views import bp as customers_bp
     from web.system.views import bp as system_bp
     from web.templating import register_template_helpers
 
-    for blueprint in (system_bp, auth_bp, account_bp, user_sessions_bp, customers_bp, audit_bp, roles_bp,
-                      access_check_bp):
+    for blueprint in (system_bp, auth_bp, links_bp, account_bp, user_sessions_bp, customers_bp, audit_bp,
+                      users_bp, user_actions_bp, departments_bp, roles_bp, access_check_bp):
         app.register_blueprint(blueprint)
     register_template_helpers(app)
     _throttle(app)

@@ -61,7 +61,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(PermissionDenied)
     def denied(error: PermissionDenied) -> Response:
         log.warning("access.denied path=%s permission=%s", request.path, error)
-        _audit_denial(str(error))
+        audit_denial(str(error))
         return error_response(403)
 
     @app.errorhandler(ReauthenticationRequired)
@@ -79,7 +79,7 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(500, reference=reference)
 
 
-def _audit_denial(permission: str) -> None:
+def audit_denial(permission: str) -> None:
     """Access-control failures belong in the audit trail too (who tried what, from where)."""
     actor = g.get("actor")
     d = deps()

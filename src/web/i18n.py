@@ -53,6 +53,9 @@ ERRORS = {
     "role.in_use": _l("Users still hold this role; take it away from them first, then delete it."),
     "permission.unknown": _l("Only the permissions listed here can be granted; reload the page and try again."),
     "scope.unknown": _l("Choose one of the offered record scopes; reload the page and try again."),
+    "username.taken": _l("This username is taken; choose another one."),
+    "roles.required": _l("Choose at least one role."),
+    "department.cycle": _l("A department cannot move below itself or its own sub-departments; choose another parent."),
 }
 
 PERMISSIONS = {

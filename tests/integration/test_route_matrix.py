@@ -61,6 +61,23 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("audit.index", "GET"): Permission.AUDIT_READ,
     ("audit.detail", "GET"): Permission.AUDIT_READ,
     ("audit.export", "POST"): Permission.AUDIT_EXPORT,
+    ("links.activate", "GET"): PUBLIC,
+    ("links.activate", "POST"): PUBLIC,
+    ("users.index", "GET"): Permission.USER_MANAGE,
+    ("users.new", "GET"): Permission.USER_MANAGE,
+    ("users.create", "POST"): Permission.USER_MANAGE,
+    ("users.detail", "GET"): Permission.USER_MANAGE,
+    ("users.edit", "GET"): Permission.USER_MANAGE,
+    ("users.update", "POST"): Permission.USER_MANAGE,
+    ("user_actions.confirm", "GET"): Permission.USER_MANAGE,
+    ("user_actions.perform", "POST"): Permission.USER_MANAGE,
+    ("user_actions.issue_link", "POST"): Permission.USER_MANAGE,
+    ("departments.index", "GET"): Permission.DEPARTMENT_MANAGE,
+    ("departments.create", "POST"): Permission.DEPARTMENT_MANAGE,
+    ("departments.edit", "GET"): Permission.DEPARTMENT_MANAGE,
+    ("departments.rename", "POST"): Permission.DEPARTMENT_MANAGE,
+    ("departments.move", "POST"): Permission.DEPARTMENT_MANAGE,
+    ("departments.manager", "POST"): Permission.DEPARTMENT_MANAGE,
     ("roles.index", "GET"): Permission.ROLE_MANAGE,
     ("roles.new", "GET"): Permission.ROLE_MANAGE,
     ("roles.create", "POST"): Permission.ROLE_MANAGE,
@@ -122,6 +139,9 @@ class World:
         name = "target-" + secrets.token_hex(3)
         return str(add_user(SqlUnitOfWork(self.engine), name, {"sales_rep"}, self.department).user_id)
 
+    def department_id(self) -> str:
+        return str(add_department(self.engine, "Dept " + secrets.token_hex(3), self.department))
+
     def token(self) -> str:
         return secrets.token_urlsafe(16)
 
@@ -150,6 +170,7 @@ class World:
 PLACEHOLDERS: dict[str, Callable[[World], str]] = {
     "customer_id": World.customer_id, "user_id": World.user_id, "token": World.token, "filename": World.filename,
     "public_id": World.public_id, "event_id": World.event_id, "key": World.key, "field": lambda _: "phone",
+    "department_id": World.department_id,
 }
 
 
@@ -163,11 +184,14 @@ def world(engine: Engine, deps: Dependencies) -> World:
 def _url(rule: str, world: World) -> str:
     """The rule with a fresh, real value for each placeholder."""
     def fill(match: re.Match[str]) -> str:
-        factory = PLACEHOLDERS.get(match.group(1))
-        assert factory, f"add a factory for <{match.group(1)}> in PLACEHOLDERS"
+        converter, arguments, name = match.groups()
+        if converter == "any":  # one of a fixed list: the first is as good as any
+            return arguments.strip("()").split(",")[0].strip(" '\"")
+        factory = PLACEHOLDERS.get(name)
+        assert factory, f"add a factory for <{name}> in PLACEHOLDERS"
         return factory(world)
 
-    return re.sub(r"<(?:\w+:)?(\w+)>", fill, rule)
+    return re.sub(r"<(?:(\w+)(\([^)]*\))?:)?(\w+)>", fill, rule)
 
 
 def _client_for(principal: str, app: Flask, world: World) -> FlaskClient:

@@ -3,20 +3,40 @@
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Connection, Row, Select, TextualSelect, delete, func, insert, select, text, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    Row,
+    Select,
+    TextualSelect,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    tuple_,
+    update,
+)
 
 from adapters.sqlalchemy.tables import (
     UtcDateTime,
+    audit_events,
     auth_sessions,
     departments,
     recovery_codes,
     roles,
     setup_tokens,
     user_roles,
+    user_tokens,
     users,
 )
+from domain.administration.models import ADMINISTRATOR, LinkPurpose, UserListQuery, UserStatus, UserSummary
 from domain.identity.models import Actor, AuthSession, Stage, User
 from domain.identity.permissions import SCOPE_ORDER, Permission, Scope
+from domain.shared.paging import Page, decode_cursor, encode_cursor
 
 
 def subtree(department_id: int) -> Select[Any]:
@@ -27,7 +47,7 @@ def subtree(department_id: int) -> Select[Any]:
 
 _USER_COLUMNS = [users.c.id, users.c.username, users.c.display_name, users.c.password_hash, users.c.department_id,
                  users.c.is_active, users.c.totp_secret, users.c.totp_confirmed, users.c.totp_last_step,
-                 users.c.failed_logins, users.c.locked_until, users.c.created_at]
+                 users.c.failed_logins, users.c.locked_until, users.c.created_at, users.c.version]
 
 
 class SqlUserRepository:
@@ -109,9 +129,11 @@ class SqlUserRepository:
     def department_name(self, department_id: int) -> str | None:
         return self._db.execute(select(departments.c.name).where(departments.c.id == department_id)).scalar()
 
-    def role_names(self, role_keys: frozenset[str]) -> dict[str, str]:
-        rows = self._db.execute(select(roles.c.key, roles.c.name).where(roles.c.key.in_(role_keys)))
-        return {row.key: row.name for row in rows}
+    def role_names(self, role_keys: frozenset[str] | None = None) -> dict[str, str]:
+        statement = select(roles.c.key, roles.c.name).order_by(roles.c.name)
+        if role_keys is not None:
+            statement = statement.where(roles.c.key.in_(role_keys))
+        return {row.key: row.name for row in self._db.execute(statement)}
 
     def add_setup_token(self, token_hash: str, expires_at: datetime) -> None:
         self._db.execute(insert(setup_tokens).values(token_hash=token_hash, expires_at=expires_at))
@@ -121,6 +143,86 @@ class SqlUserRepository:
             update(setup_tokens).where(setup_tokens.c.token_hash == token_hash, setup_tokens.c.used_at.is_(None),
                                        setup_tokens.c.expires_at > at).values(used_at=at))
         return result.rowcount == 1
+
+    def search(self, query: UserListQuery, now: datetime) -> Page[UserSummary]:
+        after, before = decode_cursor(query.after), decode_cursor(query.before)
+        backwards = before is not None and after is None
+        cursor = before if backwards else after
+        statement = _user_filters(_USER_LIST, query, now)
+        key = tuple_(users.c.display_name, users.c.id)
+        if cursor is not None:
+            bound = tuple_(literal(str(cursor[0] or "")), literal(cursor[1]))
+            statement = statement.where(key < bound if backwards else key > bound)
+        order = (users.c.display_name.desc(), users.c.id.desc()) if backwards else (users.c.display_name, users.c.id)
+        rows = list(self._db.execute(statement.order_by(*order).limit(query.per_page + 1)))
+        more = len(rows) > query.per_page
+        rows = rows[: query.per_page][:: -1 if backwards else 1]
+        held = self._roles_of([row.id for row in rows])
+        items = [UserSummary(r.id, r.username, r.display_name, r.department_name, held.get(r.id, ()), r.is_active,
+                             r.locked_until is not None and r.locked_until > now, r.totp_confirmed) for r in rows]
+        if not items:
+            return Page(items, None, None)
+        first, last = encode_cursor((items[0].display_name, items[0].id)), encode_cursor((items[-1].display_name,
+                                                                                           items[-1].id))
+        has_next, has_prev = (cursor is not None, more) if backwards else (more, cursor is not None)
+        return Page(items, last if has_next else None, first if has_prev else None)
+
+    def update(self, user: User, expected_version: int) -> bool:
+        result = self._db.execute(update(users).where(users.c.id == user.id, users.c.version == expected_version)
+                                  .values(display_name=user.display_name, department_id=user.department_id,
+                                          version=user.version))
+        if result.rowcount != 1:
+            return False
+        assert user.id is not None
+        self._write_roles(user.id, user.roles)
+        return True
+
+    def clear_mfa(self, user_id: int) -> None:
+        self._db.execute(update(users).where(users.c.id == user_id).values(
+            totp_secret=None, totp_confirmed=False, totp_last_step=None))
+        self._db.execute(delete(recovery_codes).where(recovery_codes.c.user_id == user_id))
+
+    def active_administrators(self) -> list[int]:
+        # Row locks (PostgreSQL) make two administrators disabling each other take turns; SQLite
+        # write transactions are serialised already.
+        found = select(users.c.id).join(user_roles, user_roles.c.user_id == users.c.id).where(
+            user_roles.c.role == ADMINISTRATOR, users.c.is_active).with_for_update()
+        return list(self._db.execute(found).scalars())
+
+    def last_sign_in(self, user_id: int) -> datetime | None:
+        moment: datetime | None = self._db.execute(select(func.max(audit_events.c.occurred_at)).where(
+            audit_events.c.entity_type == "user", audit_events.c.entity_id == str(user_id),
+            audit_events.c.action == "login.succeeded")).scalar()
+        return moment
+
+    def add_link(self, token_hash: str, user_id: int, purpose: LinkPurpose, created_by: int, created_at: datetime,
+                 expires_at: datetime) -> None:
+        self._db.execute(delete(user_tokens).where(user_tokens.c.user_id == user_id,
+                                                   user_tokens.c.purpose == purpose.value,
+                                                   user_tokens.c.used_at.is_(None)))
+        self._db.execute(insert(user_tokens).values(token_hash=token_hash, user_id=user_id, purpose=purpose.value,
+                                                    created_by=created_by, created_at=created_at,
+                                                    expires_at=expires_at))
+
+    def live_link(self, token_hash: str, at: datetime) -> tuple[int, LinkPurpose] | None:
+        row = self._db.execute(select(user_tokens.c.user_id, user_tokens.c.purpose).where(
+            user_tokens.c.token_hash == token_hash, user_tokens.c.used_at.is_(None),
+            user_tokens.c.expires_at > at)).first()
+        return (row.user_id, LinkPurpose(row.purpose)) if row else None
+
+    def consume_link(self, token_hash: str, at: datetime) -> bool:
+        result = self._db.execute(update(user_tokens).where(
+            user_tokens.c.token_hash == token_hash, user_tokens.c.used_at.is_(None),
+            user_tokens.c.expires_at > at).values(used_at=at))
+        return result.rowcount == 1
+
+    def _roles_of(self, user_ids: list[int]) -> dict[int, tuple[str, ...]]:
+        held: dict[int, list[str]] = {}
+        rows = self._db.execute(select(user_roles.c.user_id, user_roles.c.role)
+                                .where(user_roles.c.user_id.in_(user_ids)).order_by(user_roles.c.role))
+        for row in rows:
+            held.setdefault(row.user_id, []).append(row.role)
+        return {user_id: tuple(keys) for user_id, keys in held.items()}
 
     def _one(self, statement: Any) -> User | None:
         row = self._db.execute(statement).first()
@@ -229,6 +331,31 @@ class SqlSessionRepository:
         if keep is not None:
             statement = statement.where(auth_sessions.c.token_hash != keep)
         return self._db.execute(statement).rowcount
+    def count_for_user(self, user_id: int) -> int:
+        return int(self._db.execute(select(func.count()).select_from(auth_sessions).where(
+            auth_sessions.c.user_id == user_id, auth_sessions.c.stage == Stage.FULL.value)).scalar_one())
+
+
+_USER_LIST = select(users.c.id, users.c.username, users.c.display_name, departments.c.name.label("department_name"),
+                    users.c.is_active, users.c.locked_until, users.c.totp_confirmed
+                    ).outerjoin(departments, departments.c.id == users.c.department_id)
+
+
+def _user_filters(statement: Select[Any], query: UserListQuery, now: datetime) -> Select[Any]:
+    if query.text:
+        statement = statement.where(or_(users.c.username.icontains(query.text, autoescape=True),
+                                        users.c.display_name.icontains(query.text, autoescape=True)))
+    if query.department_id is not None:
+        statement = statement.where(users.c.department_id.in_(subtree(query.department_id)))
+    if query.role:
+        statement = statement.where(users.c.id.in_(select(user_roles.c.user_id).where(user_roles.c.role == query.role)))
+    if query.status is UserStatus.ACTIVE:
+        statement = statement.where(users.c.is_active)
+    elif query.status is UserStatus.DISABLED:
+        statement = statement.where(users.c.is_active.is_(False))
+    elif query.status is UserStatus.LOCKED:
+        statement = statement.where(users.c.locked_until > now)
+    return statement
 
 
 def _user_values(user: User) -> dict[str, Any]:
@@ -241,4 +368,4 @@ def _user_values(user: User) -> dict[str, Any]:
 def _to_user(row: Row[Any], roles: frozenset[str]) -> User:
     return User(row.id, row.username, row.display_name, row.password_hash, roles, row.created_at, row.department_id,
                 row.is_active, row.totp_secret, row.totp_confirmed, row.totp_last_step, row.failed_logins,
-                row.locked_until)
+                row.locked_until, row.version)

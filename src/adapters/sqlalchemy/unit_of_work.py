@@ -7,6 +7,7 @@ from sqlalchemy import Connection, Engine, RootTransaction
 from sqlalchemy.exc import IntegrityError
 
 from adapters.crypto.fields import UNCONFIGURED, FieldCrypto
+from adapters.sqlalchemy.administration import SqlDepartmentRepository
 from adapters.sqlalchemy.audit import SqlAuditLog
 from adapters.sqlalchemy.customers import SqlCustomerRepository, SqlFollowUpRepository
 from adapters.sqlalchemy.identity import SqlSessionRepository, SqlUserRepository
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
         self.customers = SqlCustomerRepository(self._connection, self._crypto)
         self.follow_ups = SqlFollowUpRepository(self._connection)
         self.roles = SqlRoleRepository(self._connection)
+        self.departments = SqlDepartmentRepository(self._connection)
         self.audit = SqlAuditLog(self._connection)
         return self
 

@@ -23,6 +23,7 @@ class User:
     totp_last_step: int | None = None
     failed_logins: int = 0
     locked_until: datetime | None = None
+    version: int = 1  # optimistic lock of the administrator's edit form
 
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and self.locked_until > now

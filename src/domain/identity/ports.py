@@ -4,7 +4,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from domain.administration.models import LinkPurpose, UserListQuery, UserSummary
 from domain.identity.models import AuthSession, User
+from domain.shared.paging import Page
 
 
 class UserRepository(Protocol):
@@ -35,12 +37,36 @@ class UserRepository(Protocol):
         """Store a new password hash and when it changed."""
         ...
     def department_name(self, department_id: int) -> str | None: ...
-    def role_names(self, role_keys: frozenset[str]) -> dict[str, str]:
+    def role_names(self, role_keys: frozenset[str] | None = None) -> dict[str, str]:
         """Display names of the roles, by key; unknown keys are left out."""
         ...
     def add_setup_token(self, token_hash: str, expires_at: datetime) -> None: ...
     def consume_setup_token(self, token_hash: str, at: datetime) -> bool:
         """Mark a live token used; False if it is unknown, used or expired."""
+        ...
+    # Administration
+    def search(self, query: UserListQuery, now: datetime) -> Page[UserSummary]:
+        """One keyset page of users by display name; `now` decides who counts as locked."""
+        ...
+    def update(self, user: User, expected_version: int) -> bool:
+        """Write display name, department, roles and version if the stored version is `expected_version`."""
+        ...
+    def clear_mfa(self, user_id: int) -> None:
+        """Forget the TOTP secret, its confirmation, its last step and the recovery codes."""
+        ...
+    def active_administrators(self) -> list[int]:
+        """Ids of active users holding the administrator role, locked until the transaction ends."""
+        ...
+    def last_sign_in(self, user_id: int) -> datetime | None: ...
+    def add_link(self, token_hash: str, user_id: int, purpose: LinkPurpose, created_by: int, created_at: datetime,
+                 expires_at: datetime) -> None:
+        """Store a one-time link (hashed), voiding the user's earlier unused links of the same purpose."""
+        ...
+    def live_link(self, token_hash: str, at: datetime) -> tuple[int, LinkPurpose] | None:
+        """(user id, purpose) of an unused, unexpired link; None otherwise."""
+        ...
+    def consume_link(self, token_hash: str, at: datetime) -> bool:
+        """Mark a live link used; False if it is unknown, used or expired (at most one caller wins)."""
         ...
 
 
@@ -67,6 +93,7 @@ class SessionRepository(Protocol):
     def delete_for_user(self, user_id: int, keep: str | None = None) -> int:
         """Delete the user's sessions except the one whose hash is `keep`; returns how many."""
         ...
+    def count_for_user(self, user_id: int) -> int: ...
 
 
 class PasswordHasher(Protocol):

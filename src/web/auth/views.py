@@ -32,7 +32,7 @@ def setup(token: str) -> HttpResponse | str:
             user = identity.create_first_administrator(
                 token, form.get("username", ""), form.get("display_name", ""), form.get("password", ""),
                 ip=request.remote_addr, uow=d.uow(), clock=d.clock, hasher=d.hasher, strength=d.strength)
-            return _password_step_done(user.id or 0, confirmed=False)
+            return password_step_done(user.id or 0, confirmed=False)
     except ValidationFailed as error:
         errors = error.errors
     except WeakPassword as error:
@@ -59,7 +59,7 @@ def login() -> HttpResponse | str:
         error = _("Wrong username or password, or the account is locked for 15 minutes after repeated failures. "
                   "Try again, or ask an administrator to unlock it.")
         return Response(render_template("auth/login.html", next_url=next_url, error=error, username=username), 401)
-    return _password_step_done(user.id or 0, confirmed=user.totp_confirmed, next_url=next_url)
+    return password_step_done(user.id or 0, confirmed=user.totp_confirmed, next_url=next_url)
 
 
 @bp.route("/login/mfa", methods=["GET", "POST"])
@@ -112,7 +112,7 @@ def logout() -> HttpResponse:
     return response
 
 
-def _password_step_done(user_id: int, *, confirmed: bool, next_url: str | None = None) -> HttpResponse:
+def password_step_done(user_id: int, *, confirmed: bool, next_url: str | None = None) -> HttpResponse:
     d, current = deps(), current_session_object()
     token, record = start_session(Stage.PASSWORD, user_id, ip=request.remote_addr,
                                   user_agent=request.user_agent.string, uow=d.uow(), clock=d.clock,
