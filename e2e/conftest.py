@@ -42,7 +42,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.server_port}", engine, token)
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", engine, token, deps)
     server.shutdown()
     thread.join(timeout=5)
     server.server_close()

@@ -4,8 +4,12 @@ import contextlib
 import os
 from dataclasses import dataclass, field
 
+import pyotp
 from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page
 from sqlalchemy import Engine, text
+
+from domain.identity.models import User
+from web.deps import Dependencies
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -27,6 +31,30 @@ class LiveServer:
     url: str
     engine: Engine
     setup_token: str
+    deps: Dependencies
+
+    def seed_user(self, username: str, role: str, department_id: int | None, password: str) -> str:
+        """A user who finished activation and TOTP enrolment; returns the base32 TOTP secret."""
+        secret = pyotp.random_base32()
+        user = User(None, username, username.replace(".", " ").title(), self.deps.hasher.hash(password),
+                    frozenset({role}), self.deps.clock.now(), department_id,
+                    totp_secret=self.deps.cipher.encrypt(secret.encode()), totp_confirmed=True)
+        with self.deps.uow() as uow:
+            uow.users.add(user)
+            uow.commit()
+        return secret
+
+    def department_id(self, name: str) -> int:
+        with self.engine.connect() as connection:
+            return int(connection.execute(text("SELECT id FROM departments WHERE name = :n"), {"n": name}).scalar_one())
+
+    def add_department(self, name: str) -> int:
+        with self.engine.begin() as connection:
+            new_id = connection.execute(text("INSERT INTO departments (name, path) VALUES (:n, '') RETURNING id"),
+                                        {"n": name}).scalar_one()
+            connection.execute(text("UPDATE departments SET path = :p WHERE id = :id"),
+                               {"p": f"/{new_id}/", "id": new_id})
+        return int(new_id)
 
     def audit_actions(self) -> list[str]:
         """The audit trail's actions, oldest first (to check why the app refused something)."""
