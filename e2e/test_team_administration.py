@@ -1,6 +1,9 @@
 """Administration end to end: an administrator creates a department and a sales rep; the rep activates the
 account with the one-time link, enrols TOTP and sees only their own customers; the department's manager
 sees the department's; the auditor reads the audit trail of it all. One browser context per person.
+
+This file runs after test_journey.py (file order): that test needs the one-time setup link of a database
+without an administrator, and this one seeds administrators directly.
 """
 
 import re
