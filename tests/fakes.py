@@ -109,11 +109,20 @@ class FakeUserRepository:
     def administrator_exists(self) -> bool:
         return any("administrator" in u.roles and u.is_active for u in self.users.values())
 
-    def save(self, user: User) -> None:
-        assert user.id is not None
-        stored = self.users[user.id]
-        self.users[user.id] = replace(user, failed_logins=stored.failed_logins, totp_last_step=stored.totp_last_step,
-                                      locked_until=stored.locked_until)
+    def set_active(self, user_id: int, active: bool) -> None:
+        self.users[user_id].is_active = active
+
+    def rehash_password(self, user_id: int, old_hash: str, new_hash: str) -> None:
+        if self.users[user_id].password_hash == old_hash:
+            self.users[user_id].password_hash = new_hash
+
+    def set_pending_totp(self, user_id: int, sealed_secret: bytes) -> None:
+        user = self.users[user_id]
+        if user.totp_secret is None and not user.totp_confirmed:
+            user.totp_secret = sealed_secret
+
+    def confirm_totp(self, user_id: int) -> None:
+        self.users[user_id].totp_confirmed = True
 
     def names(self, user_ids: set[int]) -> dict[int, str]:
         return {i: u.display_name for i, u in self.users.items() if i in user_ids}

@@ -2,7 +2,7 @@
 
 from babel.support import NullTranslations
 from flask import Flask, g, request, session
-from flask_babel import Babel, get_translations, lazy_gettext as _l
+from flask_babel import Babel, get_translations, lazy_gettext as _l, lazy_pgettext
 
 LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
 
@@ -73,7 +73,7 @@ SCOPES = {"none": _l("None"), "own": _l("Own records"), "department": _l("Depart
 ROLE_NAMES = {
     "administrator": _l("Administrator"), "sales_manager": _l("Sales manager"), "sales_rep": _l("Sales rep"),
     "buyer": _l("Buyer"), "procurement_manager": _l("Procurement manager"), "employee": _l("Employee"),
-    "finance": _l("Finance"), "auditor": _l("Auditor"),
+    "finance": lazy_pgettext("role", "Finance"), "auditor": _l("Auditor"),
 }
 
 

@@ -70,13 +70,21 @@ class SqlUserRepository:
             user_roles.c.role == "administrator", users.c.is_active).limit(1)
         return self._db.execute(found).first() is not None
 
-    def save(self, user: User) -> None:
-        values = _user_values(user)
-        for counter in ("failed_logins", "totp_last_step", "locked_until"):  # changed only atomically
-            values.pop(counter)
-        self._db.execute(update(users).where(users.c.id == user.id).values(values))
-        assert user.id is not None
-        self._write_roles(user.id, user.roles)
+    # Each change is one targeted UPDATE, never a write-back of a whole row read earlier, so two
+    # concurrent changes to one account (say, a password change and a disable) cannot undo each other.
+    def set_active(self, user_id: int, active: bool) -> None:
+        self._db.execute(update(users).where(users.c.id == user_id).values(is_active=active))
+
+    def rehash_password(self, user_id: int, old_hash: str, new_hash: str) -> None:
+        self._db.execute(update(users).where(users.c.id == user_id, users.c.password_hash == old_hash)
+                         .values(password_hash=new_hash))
+
+    def set_pending_totp(self, user_id: int, sealed_secret: bytes) -> None:
+        self._db.execute(update(users).where(users.c.id == user_id, users.c.totp_secret.is_(None),
+                                             users.c.totp_confirmed.is_(False)).values(totp_secret=sealed_secret))
+
+    def confirm_totp(self, user_id: int) -> None:
+        self._db.execute(update(users).where(users.c.id == user_id).values(totp_confirmed=True))
 
     def names(self, user_ids: set[int]) -> dict[int, str]:
         rows = self._db.execute(select(users.c.id, users.c.display_name).where(users.c.id.in_(user_ids)))

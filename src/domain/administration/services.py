@@ -143,7 +143,7 @@ def disable_user(user_id: int, *, actor: Actor, uow: UnitOfWork, clock: Clock) -
         if ADMINISTRATOR in user.roles:
             _keep_an_administrator(user, uow)
         user.is_active = False
-        uow.users.save(user)
+        uow.users.set_active(user_id, False)
         ended = uow.sessions.delete_for_user(user_id)
         uow.audit.append(_event("user.disabled", user_id, actor, now, {"is_active": True},
                                 {"is_active": False, "sessions_ended": ended}))
@@ -160,7 +160,7 @@ def enable_user(user_id: int, *, actor: Actor, uow: UnitOfWork, clock: Clock) ->
         if user.is_active:
             return user
         user.is_active = True
-        uow.users.save(user)
+        uow.users.set_active(user_id, True)
         uow.audit.append(_event("user.enabled", user_id, actor, now, {"is_active": False}, {"is_active": True}))
         uow.commit()
     return user

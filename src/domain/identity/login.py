@@ -80,8 +80,7 @@ def sign_in_with_password(
             uow.commit()
             raise InvalidCredentials()
         if hasher.needs_rehash(user.password_hash):
-            user.password_hash = hasher.hash(password)
-            uow.users.save(user)
+            uow.users.rehash_password(user.id or 0, user.password_hash, hasher.hash(password))
         uow.audit.append(AuditEvent("login.password_accepted", now, user.id, ip, "user", str(user.id)))
         uow.commit()
     return user
@@ -92,9 +91,10 @@ def start_enrolment(user_id: int, *, uow: UnitOfWork, cipher: SecretCipher, totp
     with uow:
         user = _user_needing_enrolment(user_id, uow)
         if user.totp_secret is None:
-            user.totp_secret = cipher.encrypt(totp.new_secret().encode())
-            uow.users.save(user)
+            uow.users.set_pending_totp(user_id, cipher.encrypt(totp.new_secret().encode()))
+            user = _user_needing_enrolment(user_id, uow)  # a parallel page load may have stored its own
             uow.commit()
+    assert user.totp_secret is not None
     secret = cipher.decrypt(user.totp_secret).decode()
     return Enrolment(secret, totp.provisioning_uri(secret, user.username, ISSUER))
 
@@ -109,8 +109,7 @@ def confirm_enrolment(
         user = _user_needing_enrolment(user_id, uow)
         if user.totp_secret is None or not _totp_accepted(user, code, uow=uow, cipher=cipher, totp=totp, clock=clock):
             _fail_code(user, session_hash, ip=ip, uow=uow, clock=clock, policy=policy)
-        user.totp_confirmed = True
-        uow.users.save(user)
+        uow.users.confirm_totp(user_id)
         codes = new_recovery_codes(user, uow)
         uow.audit.append(AuditEvent("mfa.enrolled", now, user.id, ip, "user", str(user.id)))
         uow.commit()
