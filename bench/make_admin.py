@@ -37,10 +37,13 @@ def main(creds_file: Path) -> int:
                         SystemClock().now())
             user.id = uow.users.add(user)
         else:
-            user.password_hash, user.roles, user.is_active = password_hash, frozenset({"administrator"}), True
-            user.totp_secret, user.totp_confirmed = None, False  # enrol again over HTTP
-            uow.users.save(user)
-            uow.users.reset_login_failures(user.id or 0)
+            user_id = user.id or 0
+            uow.users.set_password(user_id, password_hash, SystemClock().now())
+            uow.users.set_active(user_id, True)
+            uow.users.clear_mfa(user_id)  # enrol again over HTTP
+            uow.users.reset_login_failures(user_id)
+            user.roles = frozenset({"administrator"})
+            uow.users.update(user, user.version)
         uow.commit()
     fd = os.open(creds_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:

@@ -306,6 +306,11 @@ class FakeSessionRepository:
     def save_data(self, token_hash: str, data: dict[str, Any]) -> None:
         self.sessions[token_hash].data = dict(data)
 
+    def rekey(self, token_hash: str, new_hash: str) -> None:
+        session = self.sessions.pop(token_hash)
+        session.token_hash = new_hash
+        self.sessions[new_hash] = session
+
     def mark_authenticated(self, token_hash: str, at: datetime) -> None:
         self.sessions[token_hash].authenticated_at = at
 

@@ -7,8 +7,8 @@ from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
 from domain.identity.models import AuthSession, Stage
-from domain.identity.sessions import resume_session, save_session_data, start_session, touch_session
-from web.deps import Dependencies
+from domain.identity.sessions import resume_session, rotate_token, save_session_data, start_session, touch_session
+from web.deps import Dependencies, deps
 
 KEPT_ACROSS_LOGIN = ("lang",)
 
@@ -35,6 +35,11 @@ class ServerSession(CallbackDict[str, Any], SessionMixin):
         self.record, self.token, self.ended = record, token, False
         self.modified = bool(kept)
         self.rotated = True
+
+    def rekey(self, token: str, token_hash: str) -> None:
+        """Carry on under a rotated token: same session row and values, new cookie."""
+        assert self.record is not None
+        self.record.token_hash, self.token, self.rotated = token_hash, token, True
 
     def end(self) -> None:
         """Forget the session; the caller has deleted its row."""
@@ -86,6 +91,14 @@ def current_record() -> AuthSession:
     record = current_session_object().record
     assert record is not None
     return record
+
+
+def rotate_current_token() -> None:
+    """A new cookie token for this browser's session (after a password change or step-up)."""
+    current = current_session_object()
+    assert current.record is not None
+    token, token_hash = rotate_token(current.record.token_hash, uow=deps().uow())
+    current.rekey(token, token_hash)
 
 
 def end_current_session() -> None:

@@ -179,6 +179,7 @@ def test_step_up_needs_password_and_a_new_code(client: FlaskClient, deps: Depend
                            {"old": datetime.now(UTC) - timedelta(hours=1)})
     page = client.get("/account/reauth?next=/customers")
     token = csrf(page.text)
+    cookie_before = client.get_cookie("houtai")
 
     wrong = client.post("/account/reauth", data={"csrf_token": token, "password": "wrong password!!",
                                                  "code": next_code(totp), "next": "/customers"})
@@ -187,6 +188,9 @@ def test_step_up_needs_password_and_a_new_code(client: FlaskClient, deps: Depend
 
     assert wrong.status_code == 401
     assert right.status_code == 303 and right.headers["Location"] == "/customers"
+    cookie_after = client.get_cookie("houtai")
+    assert cookie_before and cookie_after and cookie_after.value != cookie_before.value  # token rotated
+    assert client.get("/customers").status_code == 200
     with engine.connect() as connection:
         proved = connection.execute(text("SELECT authenticated_at FROM auth_sessions WHERE stage = 'full'")).scalar()
         actions = connection.execute(text("SELECT action FROM audit_events ORDER BY seq")).scalars().all()

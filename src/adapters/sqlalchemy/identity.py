@@ -314,6 +314,10 @@ class SqlSessionRepository:
     def save_data(self, token_hash: str, data: dict[str, Any]) -> None:
         self._db.execute(update(auth_sessions).where(auth_sessions.c.token_hash == token_hash).values(data=data))
 
+    def rekey(self, token_hash: str, new_hash: str) -> None:
+        self._db.execute(update(auth_sessions).where(auth_sessions.c.token_hash == token_hash)
+                         .values(token_hash=new_hash))
+
     def mark_authenticated(self, token_hash: str, at: datetime) -> None:
         self._db.execute(update(auth_sessions).where(auth_sessions.c.token_hash == token_hash)
                          .values(authenticated_at=at))

@@ -33,6 +33,18 @@ def start_session(
     return token, session
 
 
+def rotate_token(token_hash: str, *, uow: UnitOfWork) -> tuple[str, str]:
+    """Give a live session a new random token (after a password change or step-up); the old one stops working.
+
+    Returns (token, its hash). Everything else about the session, including its age, stays.
+    """
+    token = secrets.token_urlsafe(32)
+    with uow:
+        uow.sessions.rekey(token_hash, hash_token(token))
+        uow.commit()
+    return token, hash_token(token)
+
+
 def resume_session(token: str, *, uow: UnitOfWork, clock: Clock, policy: SessionPolicy) -> AuthSession | None:
     """The live session for a browser token, or None when unknown, expired, or its user is disabled."""
     with uow:

@@ -12,7 +12,7 @@ from web.deps import deps
 from web.guard import current_actor, safe_next, throttled
 from web.htmx import hx_target, render, see_other
 from web.i18n import error_messages
-from web.sessions import current_record, end_current_session
+from web.sessions import current_record, end_current_session, rotate_current_token
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 FRAGMENTS = {"password-form": "account/_password_form.html", "my-sessions": "account/_sessions.html"}
@@ -39,6 +39,7 @@ def change_password() -> HttpResponse:
         return _password_refused({"current_password": "password.current_wrong"})
     except WeakPassword as error:
         return _password_refused({"new_password": error.reason})
+    rotate_current_token()
     flash(_("Your password was changed. Use the new one from now on."), "success")
     if ended:
         flash(_("Signed out on %(count)d other devices.", count=ended), "success")
@@ -97,6 +98,7 @@ def reauth() -> HttpResponse | str:
         end_current_session()
         flash(_("Too many wrong attempts. Sign in again."), "error")
         return see_other(url_for("auth.login"))
+    rotate_current_token()
     flash(_("Confirmed. You can continue."), "success")
     return see_other(next_url)
 
