@@ -18,13 +18,14 @@ from flask.cli import FlaskGroup
 from sqlalchemy import Engine, text
 
 from adapters.clock import SystemClock
-from adapters.crypto.cipher import AesGcmCipher
+from adapters.crypto.blind_index import HmacBlindIndex
+from adapters.crypto.cipher import KeyFileCipher
 from adapters.crypto.fields import FieldCrypto, field_crypto
 from adapters.crypto.password_strength import ZxcvbnStrength
 from adapters.crypto.passwords import Argon2PasswordHasher
 from adapters.crypto.totp import PyOtpTotp
 from adapters.deploy_check import Deployment, check_deployment
-from adapters.keys import load_key_ring, load_secret_key
+from adapters.keys import ENV_KEYS, load_key_ring, load_secret_key
 from adapters.rotation import RotationRefused, retire_old_keys, rotate_keys
 from adapters.seed import seed_demo
 from adapters.sqlalchemy.audit_guard import app_role_grants
@@ -64,13 +65,22 @@ def crypto_of(keys_dir: Path) -> FieldCrypto:
     return field_crypto(load_key_ring(keys_dir))
 
 
+def key_file_cipher(keys_dir: Path) -> KeyFileCipher:
+    """The app's cipher: follows a key rotation in var/keys.json without a restart."""
+    def load() -> tuple[dict[str, bytes], str]:
+        ring = load_key_ring(keys_dir)
+        return ring.keys, ring.current
+
+    return KeyFileCipher(load, None if os.environ.get(ENV_KEYS) else keys_dir / "keys.json")
+
+
 def build_dependencies(engine: Engine, keys_dir: Path, policy: SessionPolicy | None = None,
                        hasher: Argon2PasswordHasher | None = None) -> Dependencies:
-    ring = load_key_ring(keys_dir)
-    crypto, read_engine = field_crypto(ring), reader(engine)
+    ring, cipher = load_key_ring(keys_dir), key_file_cipher(keys_dir)
+    crypto, read_engine = FieldCrypto(cipher, HmacBlindIndex(ring.index_key)), reader(engine)
     return Dependencies(
         uow=lambda: SqlUnitOfWork(engine, crypto), reader=lambda: SqlUnitOfWork(read_engine, crypto),
-        clock=SystemClock(), hasher=hasher or Argon2PasswordHasher(), cipher=AesGcmCipher(ring.keys, ring.current),
+        clock=SystemClock(), hasher=hasher or Argon2PasswordHasher(), cipher=cipher,
         totp=PyOtpTotp(),
         database_ready=lambda: _ping(engine), policy=policy or session_policy(),
         strength=ZxcvbnStrength(site_words=[os.environ.get("HOUTAI_ORGANISATION_NAME", "")]),

@@ -14,7 +14,8 @@ from cryptography.exceptions import InvalidTag
 from adapters.crypto.cipher import AesGcmCipher
 from adapters.crypto.passwords import Argon2PasswordHasher
 from adapters.crypto.totp import PyOtpTotp
-from adapters.keys import load_encryption_keys, load_secret_key
+from adapters.keys import load_encryption_keys, load_key_ring, load_secret_key, with_new_key, write_key_file
+from bootstrap import key_file_cipher
 
 KEY_1, KEY_2 = os.urandom(32), os.urandom(32)
 
@@ -86,3 +87,16 @@ def test_environment_keys_win_over_files(tmp_path: Path, monkeypatch: pytest.Mon
 
     assert load_encryption_keys(tmp_path) == ({"prod2": KEY_2}, "prod2")
     assert not (tmp_path / "keys.json").exists()
+
+
+def test_key_file_cipher_follows_a_rotation_without_a_restart(tmp_path: Path) -> None:
+    running = key_file_cipher(tmp_path)  # what a worker built at start
+    before = running.encrypt(b"13800138000")
+    write_key_file(tmp_path, with_new_key(load_key_ring(tmp_path)))
+    os.utime(tmp_path / "keys.json", ns=(1, 1))  # a different modification time, whatever the clock's grain
+    rotated = key_file_cipher(tmp_path).encrypt(b"sealed by rotate-keys")
+
+    after = running.encrypt(b"new value")
+
+    assert before.startswith(b"k1:") and after.startswith(b"k2:")
+    assert running.decrypt(rotated) == b"sealed by rotate-keys" and running.decrypt(before) == b"13800138000"
