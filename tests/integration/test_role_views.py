@@ -243,3 +243,17 @@ class TestNextRequest:
         save(admin_client, "team_readers", ["customer.read"], {"customer": "department"}, name="Team readers")
 
         assert "Colleague Holdings" in reader.get("/customers").text
+
+
+def test_matrix_is_read_only_until_the_administrator_confirms(
+        client: FlaskClient, deps: Dependencies, uow: SqlUnitOfWork) -> None:
+    admin = add_user(uow, "boss", {"administrator"})
+    sign_in_as(client, deps, admin, fresh=False)
+
+    stale = client.get("/admin/roles").text
+    sign_in_as(client, deps, admin)
+    fresh = client.get("/admin/roles").text
+
+    assert 'value="customer.read" form="role-sales_rep" checked disabled' in stale and "/account/reauth" in stale
+    assert 'value="customer.read" form="role-sales_rep" checked>' in fresh and 'type="submit" form="role-' in fresh
+    assert 'type="submit" form="role-' not in stale
