@@ -50,7 +50,8 @@ def change_password() -> HttpResponse:
 def regenerate_recovery_codes() -> HttpResponse:
     d = deps()
     codes = account.regenerate_recovery_codes(current_actor(), uow=d.uow(), clock=d.clock)
-    return make_response(render_template("account/recovery_codes.html", codes=codes))
+    return make_response(render_template("auth/recovery_codes.html", codes=codes, renewed=True,
+                                         next_url=url_for(".index")))
 
 
 @bp.post("/sessions/<public_id>/revoke")
