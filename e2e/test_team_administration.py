@@ -112,6 +112,8 @@ def rep_creates_customer(page: Page, name: str) -> None:
     page.get_by_label("Region").select_option("shanghai")
     page.get_by_role("button", name=re.compile("Save")).click()
     expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
+    page.get_by_text("Why can I see this?").click()  # the reasons load when the panel opens
+    expect(page.locator("#why-reasons")).to_contain_text("You own this record")
 
 
 def expect_customers(page: Page, names: list[str]) -> None:

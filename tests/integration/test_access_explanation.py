@@ -105,10 +105,17 @@ class TestViews:
         client = app.test_client()
         sign_in_as(client, deps, world.users["rep_east"])
 
-        page = client.get(f"/customers/{world.customers['east']}")
+        customer_id = world.customers["east"]
+        page = client.get(f"/customers/{customer_id}")
+        fragment = client.get(f"/customers/{customer_id}/access",
+                              headers={"HX-Request": "true", "HX-Target": "why-reasons"})
+        full = client.get(f"/customers/{customer_id}/access")
 
-        assert '<details class="why" id="why-visible">' in page.text
-        assert "You own this record" in page.text and "“Sales rep”" in page.text
+        assert f'hx-get="/customers/{customer_id}/access" hx-trigger="toggle once"' in page.text
+        assert "You own this record" not in page.text  # worked out only when the panel opens
+        assert fragment.text.startswith('<ul class="reasons" id="why-reasons">') and "<html" not in fragment.text
+        assert "You own this record" in fragment.text and "“Sales rep”" in fragment.text
+        assert "<html" in full.text and "You own this record" in full.text
 
     def test_view_as_answers_from_the_other_users_grants_and_is_audited(
             self, world: World, app: Flask, deps: Dependencies, engine: Engine) -> None:

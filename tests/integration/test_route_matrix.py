@@ -95,6 +95,7 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("customers.archive", "POST"): Permission.CUSTOMER_ARCHIVE,
     ("customers.add_follow_up", "POST"): Permission.FOLLOWUP_CREATE,
     ("customers.reveal", "POST"): Permission.CUSTOMER_REVEAL,
+    ("customers.access", "GET"): Permission.CUSTOMER_READ,
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer

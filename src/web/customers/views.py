@@ -63,7 +63,15 @@ def create() -> HttpResponse:
 def detail(customer_id: int) -> HttpResponse:
     found = services.get_customer(customer_id, actor=current_actor(), uow=deps().reader())
     return render("customers/detail.html", None, detail=found, customer=found.customer, errors={}, values={},
-                  why=customer_why(found), revealed={})
+                  revealed={})
+
+
+@bp.get("/<int:customer_id>/access")
+def access(customer_id: int) -> HttpResponse:
+    """The "why can I see this?" reasons: loaded when the panel opens, or as a page without JavaScript."""
+    found = services.get_customer(customer_id, actor=current_actor(), uow=deps().reader())
+    return render("customers/access.html", {"why-reasons": "_why_reasons.html"}, customer=found.customer,
+                  why=customer_why(found))
 
 
 @bp.post("/<int:customer_id>/reveal/<field>")
@@ -72,7 +80,7 @@ def reveal(customer_id: int, field: str) -> HttpResponse:
     value = services.reveal_customer_field(customer_id, field, actor=actor, uow=d.uow(), clock=d.clock)
     found = services.get_customer(customer_id, actor=actor, uow=d.reader())
     return render("customers/detail.html", SENSITIVE, detail=found, customer=found.customer, errors={}, values={},
-                  why=customer_why(found), revealed={field: value}, field=field)
+                  revealed={field: value}, field=field)
 
 
 @bp.get("/<int:customer_id>/edit")
