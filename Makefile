@@ -8,8 +8,9 @@ export HOUTAI_VAR ?= $(CURDIR)/var
 
 run: install translations migrate
 	@$(BIN)/houtai setup-link --base-url http://127.0.0.1:8000
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C stops)."
-	$(BIN)/gunicorn -c gunicorn.conf.py 'bootstrap:wsgi_app()'
+	@echo "Serving on http://127.0.0.1:8000 with a background worker (Ctrl+C stops both)."
+	@$(BIN)/houtai worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/gunicorn -c gunicorn.conf.py 'bootstrap:wsgi_app()'
 
 test: install-test chromium translations lint unit integration e2e
 

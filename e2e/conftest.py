@@ -33,7 +33,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     keys_dir.mkdir(mode=0o700)
     engine = make_engine(f"sqlite:///{root / 'houtai.db'}")  # a file: the server threads share it
     upgrade(engine)
-    deps = build_dependencies(engine, keys_dir)
+    deps = build_dependencies(engine, keys_dir, immediate_jobs=True)
     config = {"SECRET_KEY": "e2e-" + secrets.token_urlsafe(16), "LOGIN_RATE_LIMIT": "1000 per minute",
               "TESTING": False}
     app = create_app(deps, config)

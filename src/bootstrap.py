@@ -8,6 +8,7 @@ TOTP confirmation allows sensitive actions, default 15), HOUTAI_ORGANISATION_NAM
 
 import os
 import sys
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import click
 from flask import Flask
 from flask.cli import FlaskGroup
+from huey.consumer import Consumer
 from sqlalchemy import Engine, text
 
 from adapters.clock import SystemClock
@@ -25,6 +27,8 @@ from adapters.crypto.password_strength import ZxcvbnStrength
 from adapters.crypto.passwords import Argon2PasswordHasher
 from adapters.crypto.totp import PyOtpTotp
 from adapters.deploy_check import Deployment, check_deployment
+from adapters.files import DiskFileStore
+from adapters.job_queue import HueyJobQueue, make_huey
 from adapters.keys import ENV_KEYS, load_key_ring, load_secret_key
 from adapters.rotation import RotationRefused, retire_old_keys, rotate_keys
 from adapters.seed import seed_demo
@@ -34,8 +38,9 @@ from adapters.sqlalchemy.migrate import is_current, upgrade
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from domain.audit.verify import verify_chain
 from domain.identity.login import issue_setup_token
-from domain.identity.models import SessionPolicy
+from domain.identity.models import Actor, SessionPolicy
 from domain.identity.sessions import purge_idle_sessions
+from domain.jobs.services import run_job
 from web.app import create_app
 from web.deps import Dependencies
 
@@ -75,16 +80,34 @@ def key_file_cipher(keys_dir: Path) -> KeyFileCipher:
 
 
 def build_dependencies(engine: Engine, keys_dir: Path, policy: SessionPolicy | None = None,
-                       hasher: Argon2PasswordHasher | None = None) -> Dependencies:
+                       hasher: Argon2PasswordHasher | None = None, immediate_jobs: bool = False) -> Dependencies:
+    """Every adapter the app uses. `keys_dir` is the var directory (keys, files, the SQLite job queue);
+    `immediate_jobs` runs background jobs inside the request (tests)."""
     ring, cipher = load_key_ring(keys_dir), key_file_cipher(keys_dir)
     crypto, read_engine = FieldCrypto(cipher, HmacBlindIndex(ring.index_key)), reader(engine)
+    files = DiskFileStore(keys_dir / "files")
+
+    def uow() -> SqlUnitOfWork:
+        return SqlUnitOfWork(engine, crypto)
+
+    def run(job_id: int) -> None:
+        run_job(job_id, uow=uow, clock=SystemClock(), files=files, actor_of=lambda user_id: _actor_of(uow, user_id))
+
+    huey = make_huey(keys_dir, os.environ.get("REDIS_URL"), immediate_jobs)
     return Dependencies(
-        uow=lambda: SqlUnitOfWork(engine, crypto), reader=lambda: SqlUnitOfWork(read_engine, crypto),
+        uow=uow, reader=lambda: SqlUnitOfWork(read_engine, crypto),
         clock=SystemClock(), hasher=hasher or Argon2PasswordHasher(), cipher=cipher,
         totp=PyOtpTotp(),
         database_ready=lambda: _ping(engine), policy=policy or session_policy(),
         strength=ZxcvbnStrength(site_words=[os.environ.get("HOUTAI_ORGANISATION_NAME", "")]),
+        jobs=HueyJobQueue(huey, run), files=files,
     )
+
+
+def _actor_of(uow: Callable[[], SqlUnitOfWork], user_id: int) -> Actor | None:
+    """The job owner's current grants (a job runs with what its owner may do now, not at submission)."""
+    with uow() as unit:
+        return unit.roles.actor_of(user_id)
 
 
 def app_config(keys_dir: Path) -> dict[str, Any]:
@@ -232,3 +255,16 @@ def rotate_keys_command(retire: bool) -> None:
         click.echo("\n".join(step(make_engine(database_url()), var_dir(), SystemClock())))
     except RotationRefused as refusal:
         sys.exit(str(refusal))
+
+
+@cli.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Worker threads.")
+def worker_command(workers: int) -> None:
+    """Run the background job worker (imports, exports, scheduled checks) until interrupted."""
+    engine = make_engine(database_url())
+    if not is_current(engine):
+        sys.exit("The database schema is not current. Run 'houtai migrate' first.")
+    queue = build_dependencies(engine, var_dir()).jobs
+    assert isinstance(queue, HueyJobQueue)
+    click.echo(f"Houtai worker: {workers} threads on {type(queue.huey.storage).__name__}.")
+    Consumer(queue.huey, workers=workers, worker_type="thread").run()

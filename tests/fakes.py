@@ -12,6 +12,8 @@ from domain.audit.models import AuditEvent, AuditQuery, AuditRecord, ChainHead
 from domain.customers.models import Customer, CustomerListQuery, CustomerSummary, FollowUp
 from domain.identity.models import Actor, AuthSession, User
 from domain.identity.permissions import DEFAULT_ROLES, Role, Scope, combined_permissions, combined_scopes
+from domain.jobs.models import Job, JobStatus
+from domain.shared.errors import NotFound
 from domain.shared.paging import Page, decode_cursor, encode_cursor
 
 
@@ -515,6 +517,58 @@ def _audit_match(e: AuditEvent, query: AuditQuery) -> bool:
     return all(checks)
 
 
+class FakeJobRepository:
+    def __init__(self) -> None:
+        self.rows: dict[int, Job] = {}
+
+    def add(self, job: Job) -> int:
+        job_id = len(self.rows) + 1
+        self.rows[job_id] = replace(job, id=job_id)
+        return job_id
+
+    def get(self, job_id: int) -> Job | None:
+        job = self.rows.get(job_id)
+        return replace(job) if job else None
+
+    def set_status(self, job_id: int, status: JobStatus, at: datetime, message: str = "") -> None:
+        self.rows[job_id].status, self.rows[job_id].updated_at, self.rows[job_id].message = status, at, message
+
+    def set_progress(self, job_id: int, done: int, total: int | None, at: datetime) -> None:
+        self.rows[job_id].done, self.rows[job_id].total = done, total
+
+    def finish(self, job_id: int, status: JobStatus, result: dict[str, Any], message: str, at: datetime) -> None:
+        job = self.rows[job_id]
+        job.status, job.result, job.message, job.updated_at = status, result, message, at
+
+
+class FakeJobQueue:
+    """Records what was queued; tests run the jobs with `run_job` when they want to."""
+
+    def __init__(self) -> None:
+        self.queued: list[int] = []
+
+    def enqueue(self, job_id: int) -> None:
+        self.queued.append(job_id)
+
+
+class FakeFileStore:
+    def __init__(self) -> None:
+        self.blobs: dict[str, bytes] = {}
+
+    def put(self, data: bytes) -> str:
+        file_id = f"file-{len(self.blobs) + 1:032d}"
+        self.blobs[file_id] = data
+        return file_id
+
+    def get(self, file_id: str) -> bytes:
+        if file_id not in self.blobs:
+            raise NotFound()
+        return self.blobs[file_id]
+
+    def delete(self, file_id: str) -> None:
+        self.blobs.pop(file_id, None)
+
+
 class FakeUnitOfWork:
     """Commits are recorded; an uncommitted block leaves `committed` False (no rollback of fakes needed)."""
 
@@ -525,6 +579,7 @@ class FakeUnitOfWork:
         self.customers = FakeCustomerRepository(self.users)
         self.follow_ups = FakeFollowUpRepository()
         self.roles = FakeRoleRepository(self.users)
+        self.jobs = FakeJobRepository()
         self.audit = FakeAuditLog(self.users)
         self.commits = 0
 

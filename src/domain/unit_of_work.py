@@ -8,6 +8,7 @@ from domain.administration.role_ports import RoleRepository
 from domain.audit.ports import AuditLog
 from domain.customers.ports import CustomerRepository, FollowUpRepository
 from domain.identity.ports import SessionRepository, UserRepository
+from domain.jobs.ports import JobRepository
 
 
 class UnitOfWork(Protocol):
@@ -25,6 +26,8 @@ class UnitOfWork(Protocol):
     def roles(self) -> RoleRepository: ...
     @property
     def departments(self) -> DepartmentRepository: ...
+    @property
+    def jobs(self) -> JobRepository: ...
     @property
     def audit(self) -> AuditLog: ...
 

@@ -7,6 +7,7 @@ from flask import current_app
 
 from domain.identity.models import SessionPolicy
 from domain.identity.ports import PasswordHasher, PasswordStrength, SecretCipher, Totp
+from domain.jobs.ports import FileStore, JobQueue
 from domain.shared.ports import Clock
 from domain.unit_of_work import UnitOfWork
 
@@ -21,6 +22,8 @@ class Dependencies:
     totp: Totp
     database_ready: Callable[[], bool]
     strength: PasswordStrength  # common, breached and context-guessable passwords
+    jobs: JobQueue  # background work (imports, exports); huey
+    files: FileStore  # uploads, exports and attachments, outside the web root
     policy: SessionPolicy = field(default_factory=SessionPolicy)
 
 

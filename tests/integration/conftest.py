@@ -26,7 +26,7 @@ from web.deps import Dependencies
 
 PG_ADMIN = os.environ.get("HOUTAI_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_DATABASE = os.environ.get("HOUTAI_TEST_PG_DATABASE", "houtai_test")
-TABLES = ("follow_ups", "customers", "recovery_codes", "auth_sessions", "user_tokens", "user_roles", "users",
+TABLES = ("jobs", "follow_ups", "customers", "recovery_codes", "auth_sessions", "user_tokens", "user_roles", "users",
           "departments",
           "setup_tokens", "audit_events")
 
@@ -99,7 +99,8 @@ class QuickHasher:
 
 @pytest.fixture
 def deps(engine: Engine, tmp_path: Path) -> Dependencies:
-    return build_dependencies(engine, tmp_path, policy=SessionPolicy(), hasher=QuickHasher())  # type: ignore[arg-type]
+    return build_dependencies(engine, tmp_path, policy=SessionPolicy(), hasher=QuickHasher(),  # type: ignore[arg-type]
+                              immediate_jobs=True)
 
 
 @pytest.fixture

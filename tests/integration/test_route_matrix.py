@@ -25,6 +25,7 @@ from bootstrap import build_dependencies
 from domain.audit.models import AuditEvent
 from domain.identity.models import Actor, Stage
 from domain.identity.permissions import DEFAULT_ROLES, Permission
+from domain.jobs.models import Job, JobStatus
 from tests.integration.conftest import add_department, add_user, sign_in_as
 from web.app import create_app
 from web.deps import Dependencies
@@ -86,6 +87,8 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("roles.delete", "POST"): Permission.ROLE_MANAGE,
     ("access_check.index", "GET"): (Permission.ROLE_MANAGE, Permission.USER_MANAGE),
     ("access_check.check", "POST"): (Permission.ROLE_MANAGE, Permission.USER_MANAGE),
+    ("jobs.status", "GET"): SIGNED_IN,  # the job's owner only: 404 for everyone else
+    ("jobs.download", "GET"): SIGNED_IN,
     ("customers.index", "GET"): Permission.CUSTOMER_READ,
     ("customers.new", "GET"): Permission.CUSTOMER_CREATE,
     ("customers.create", "POST"): Permission.CUSTOMER_CREATE,
@@ -161,6 +164,14 @@ class World:
                                {"k": key})
         return key
 
+    def job_id(self) -> str:
+        with SqlUnitOfWork(self.engine) as uow:
+            now = self.deps.clock.now()
+            job_id = uow.jobs.add(Job(None, "matrix.probe", self.users["administrator"].user_id, JobStatus.DONE, now,
+                                      now, result={"file_id": "nothing-here-" + "x" * 24, "filename": "x.csv"}))
+            uow.commit()
+        return str(job_id)
+
     def public_id(self) -> str:
         return secrets.token_hex(16)
 
@@ -171,7 +182,7 @@ class World:
 PLACEHOLDERS: dict[str, Callable[[World], str]] = {
     "customer_id": World.customer_id, "user_id": World.user_id, "token": World.token, "filename": World.filename,
     "public_id": World.public_id, "event_id": World.event_id, "key": World.key, "field": lambda _: "phone",
-    "department_id": World.department_id,
+    "department_id": World.department_id, "job_id": World.job_id,
 }
 
 

@@ -21,7 +21,7 @@ def alembic_config(engine: Engine, crypto: FieldCrypto | None = None) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head", crypto: FieldCrypto | None = None) -> None:
+def upgrade(engine: Engine, revision: str = "heads", crypto: FieldCrypto | None = None) -> None:
     """Apply migrations up to `revision`; `crypto` (the real keys) is needed to encrypt existing sensitive rows."""
     command.upgrade(alembic_config(engine, crypto), revision)
 
@@ -32,7 +32,7 @@ def downgrade(engine: Engine, revision: str, crypto: FieldCrypto | None = None) 
 
 
 def is_current(engine: Engine) -> bool:
-    """True when the database is at the newest migration."""
-    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    """True when the database is at every head of the migration graph."""
+    heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision() == head
+        return set(MigrationContext.configure(connection).get_current_heads()) == heads

@@ -11,6 +11,7 @@ from adapters.sqlalchemy.administration import SqlDepartmentRepository
 from adapters.sqlalchemy.audit import SqlAuditLog
 from adapters.sqlalchemy.customers import SqlCustomerRepository, SqlFollowUpRepository
 from adapters.sqlalchemy.identity import SqlSessionRepository, SqlUserRepository
+from adapters.sqlalchemy.jobs import SqlJobRepository
 from adapters.sqlalchemy.roles import SqlRoleRepository
 from domain.shared.errors import Conflict
 
@@ -36,6 +37,7 @@ class SqlUnitOfWork:
         self.follow_ups = SqlFollowUpRepository(self._connection)
         self.roles = SqlRoleRepository(self._connection)
         self.departments = SqlDepartmentRepository(self._connection)
+        self.jobs = SqlJobRepository(self._connection)
         self.audit = SqlAuditLog(self._connection)
         return self
 
