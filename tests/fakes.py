@@ -9,6 +9,7 @@ from domain.administration.models import ADMINISTRATOR, Department, LinkPurpose,
 from domain.administration.role_models import StoredRole
 from domain.audit.chain import GENESIS, chained_fields, record_hash
 from domain.audit.models import AuditEvent, AuditQuery, AuditRecord, ChainHead
+from domain.contracts.models import Contract
 from domain.customers.models import Customer, CustomerListQuery, CustomerSummary, FollowUp
 from domain.identity.models import Actor, AuthSession, User
 from domain.identity.permissions import DEFAULT_ROLES, Role, Scope, combined_permissions, combined_scopes
@@ -517,6 +518,39 @@ def _audit_match(e: AuditEvent, query: AuditQuery) -> bool:
     return all(checks)
 
 
+class FakeContractRepository:
+    """Scope as the SQL adapter applies it: own, department subtree (plus own), all, or none."""
+
+    def __init__(self, users: "FakeUserRepository") -> None:
+        self.rows: dict[int, Contract] = {}
+        self._users = users
+
+    def add(self, contract: Contract) -> int:
+        contract_id = len(self.rows) + 1
+        self.rows[contract_id] = replace(contract, id=contract_id)
+        return contract_id
+
+    def get(self, contract_id: int, actor: Actor) -> Contract | None:
+        contract = self.rows.get(contract_id)
+        return replace(contract) if contract and self._visible(contract, actor) else None
+
+    def update(self, contract: Contract, expected_version: int) -> bool:
+        assert contract.id is not None
+        if self.rows[contract.id].version != expected_version:
+            return False
+        self.rows[contract.id] = replace(contract)
+        return True
+
+    def _visible(self, contract: Contract, actor: Actor) -> bool:
+        scope = actor.scope("contract")
+        if scope is Scope.ALL:
+            return True
+        if scope is Scope.DEPARTMENT and actor.department_id is not None:
+            return contract.owner_id == actor.user_id or self._users.within(contract.department_id,
+                                                                            actor.department_id)
+        return scope is Scope.OWN and contract.owner_id == actor.user_id
+
+
 class FakeJobRepository:
     def __init__(self) -> None:
         self.rows: dict[int, Job] = {}
@@ -579,6 +613,7 @@ class FakeUnitOfWork:
         self.customers = FakeCustomerRepository(self.users)
         self.follow_ups = FakeFollowUpRepository()
         self.roles = FakeRoleRepository(self.users)
+        self.contracts = FakeContractRepository(self.users)
         self.jobs = FakeJobRepository()
         self.audit = FakeAuditLog(self.users)
         self.commits = 0

@@ -6,6 +6,7 @@ from typing import Protocol, Self
 from domain.administration.ports import DepartmentRepository
 from domain.administration.role_ports import RoleRepository
 from domain.audit.ports import AuditLog
+from domain.contracts.ports import ContractRepository
 from domain.customers.ports import CustomerRepository, FollowUpRepository
 from domain.identity.ports import SessionRepository, UserRepository
 from domain.jobs.ports import JobRepository
@@ -26,6 +27,8 @@ class UnitOfWork(Protocol):
     def roles(self) -> RoleRepository: ...
     @property
     def departments(self) -> DepartmentRepository: ...
+    @property
+    def contracts(self) -> ContractRepository: ...
     @property
     def jobs(self) -> JobRepository: ...
     @property

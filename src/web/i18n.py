@@ -62,13 +62,19 @@ PERMISSIONS = {
     "customer.read": _l("View customers"), "customer.create": _l("Create customers"),
     "customer.update": _l("Edit customers"), "customer.archive": _l("Archive customers"),
     "customer.assign": _l("Assign customers to others"), "customer.reveal": _l("Reveal masked contact data"),
+    "customer.export": _l("Export customers"), "customer.import": _l("Import customers"),
+    "customer.merge": _l("Merge duplicate customers"),
     "followup.create": _l("Add follow-ups"), "audit.read": _l("Read the audit log"),
+    "contract.read": _l("View contracts"), "contract.create": _l("Draft contracts"),
+    "contract.update": _l("Edit and amend contracts"), "contract.terminate": _l("Terminate contracts"),
+    "approval.rules": _l("Manage approval rules"),
     "audit.export": _l("Export the audit log"), "user.manage": _l("Manage users"),
     "department.manage": _l("Manage departments"), "role.manage": _l("Manage roles"),
     "session.manage": _l("Manage sessions"),
 }
-MODULES = {"customers": _l("Customers"), "administration": _l("Administration"), "audit": _l("Audit")}
-ENTITIES = {"customer": _l("Customers")}
+MODULES = {"customers": _l("Customers"), "contracts": _l("Contracts"), "approvals": _l("Approvals"),
+           "administration": _l("Administration"), "audit": _l("Audit")}
+ENTITIES = {"customer": _l("Customers"), "contract": _l("Contracts")}
 SCOPES = {"none": _l("None"), "own": _l("Own records"), "department": _l("Department subtree"), "all": _l("All")}
 ROLE_NAMES = {
     "administrator": _l("Administrator"), "sales_manager": _l("Sales manager"), "sales_rep": _l("Sales rep"),

@@ -140,7 +140,7 @@ class TestEdit:
         assert grants(engine, "finance") == ({"audit.read"}, {"customer": "all"}, 2)
 
     @pytest.mark.parametrize(("permissions", "scopes"), [
-        (["customer.read", "superuser"], {"customer": "all"}), (["customer.read"], {"contract": "all"}),
+        (["customer.read", "superuser"], {"customer": "all"}), (["customer.read"], {"supplier": "all"}),
         (["customer.read"], {"customer": "everything"}),
     ])
     def test_unknown_permissions_or_scopes_are_refused(self, admin_client: FlaskClient, engine: Engine,

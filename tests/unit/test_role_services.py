@@ -45,7 +45,7 @@ def test_create_role_refuses_bad_keys_and_names(key: str, name: str, errors: dic
 
 @pytest.mark.parametrize(("permissions", "scopes", "errors"), [
     (["customer.read", "god.mode"], {}, {"permissions": "permission.unknown"}),
-    ([], {"contract": "all"}, {"scopes": "scope.unknown"}),
+    ([], {"supplier": "all"}, {"scopes": "scope.unknown"}),
     ([], {"customer": "everything"}, {"scopes": "scope.unknown"}),
 ])
 def test_unknown_permissions_and_scopes_are_refused_not_ignored(permissions: list[str], scopes: dict[str, str],
@@ -69,16 +69,18 @@ def test_update_replaces_the_grants_bumps_the_version_and_audits_before_and_afte
     event = uow.audit.events[-1]
     assert event.action == "role.updated" and event.before is not None and event.after is not None
     assert "customer.create" in event.before["permissions"] and event.after["permissions"] == ["customer.read"]
-    assert (event.before["scopes"], event.after["scopes"]) == ({"customer": "own"}, {"customer": "department"})
+    assert (event.before["scopes"], event.after["scopes"]) == \
+        ({"customer": "own", "contract": "own"}, {"customer": "department"})
 
 
 def test_stale_version_is_refused_without_change() -> None:
     uow = FakeUnitOfWork()
-    services.update_role("finance", None, *READ_ALL, 1, actor=ADMIN, uow=uow, clock=FakeClock())  # no-op save
+    finance = (["customer.read", "contract.read"], {"customer": "all", "contract": "all"})
+    services.update_role("finance", None, *finance, 1, actor=ADMIN, uow=uow, clock=FakeClock())  # no-op save
     services.update_role("finance", None, [], {}, 1, actor=ADMIN, uow=uow, clock=FakeClock())
 
     with pytest.raises(StaleVersion) as failure:
-        services.update_role("finance", None, *READ_ALL, 1, actor=ADMIN, uow=uow, clock=FakeClock())
+        services.update_role("finance", None, *finance, 1, actor=ADMIN, uow=uow, clock=FakeClock())
 
     assert failure.value.current_version == 2
     stored = uow.roles.get("finance")

@@ -14,13 +14,13 @@ from sqlalchemy import (
     or_,
     select,
     text,
-    true,
     tuple_,
     update,
 )
 
 from adapters.crypto.fields import FieldCrypto
 from adapters.sqlalchemy.identity import subtree
+from adapters.sqlalchemy.scope import record_scope
 from adapters.sqlalchemy.tables import customers, departments, follow_ups, users
 from domain.customers.models import (
     Customer,
@@ -32,7 +32,6 @@ from domain.customers.models import (
     FollowUpKind,
 )
 from domain.identity.models import Actor
-from domain.identity.permissions import Scope
 from domain.shared.paging import Page, decode_cursor, encode_cursor
 from domain.shared.sensitive import SensitiveKind, lookup_kind
 
@@ -47,17 +46,8 @@ _INDEX_COLUMNS = {SensitiveKind.PHONE: customers.c.phone_index, SensitiveKind.EM
 
 
 def scope_clause(actor: Actor) -> ColumnElement[bool]:
-    """The rows of `customers` the actor may see: own, department subtree (plus own), all, or none."""
-    scope = actor.scope("customer")
-    if scope is Scope.ALL:
-        return true()
-    if scope is Scope.DEPARTMENT and actor.department_id is not None:
-        # "+ 0" keeps the planner off an OR of two index ranges, which must sort the whole department
-        # for every page; walking the list's own order index and filtering stops after one page.
-        return or_(customers.c.owner_id + 0 == actor.user_id,
-                   (customers.c.department_id + 0).in_(subtree(actor.department_id)))
-    own = customers.c.owner_id == actor.user_id
-    return own if scope is not None else false()
+    """The rows of `customers` the actor may see (see adapters.sqlalchemy.scope)."""
+    return record_scope(actor, "customer", customers.c.owner_id, customers.c.department_id)
 
 
 class SqlCustomerRepository:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Numeric,
     String,
     Table,
     Text,
@@ -229,4 +230,34 @@ jobs = Table(
     Column("total", Integer, nullable=True),
     Column("message", String(500), nullable=False, default=""),
     Column("result", JSON, nullable=False),
+)
+
+
+contracts = Table(
+    "contracts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("title", String(200), nullable=False),
+    Column("customer_id", ForeignKey("customers.id"), nullable=False, index=True),
+    Column("amount", Numeric(18, 2), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("signed_on", Date, nullable=True),
+    Column("start_on", Date, nullable=True),
+    Column("end_on", Date, nullable=True),
+    Column("owner_id", ForeignKey("users.id"), nullable=False),
+    Column("department_id", ForeignKey("departments.id"), nullable=True),
+    Column("payment_terms", Text, nullable=False, default=""),
+    Column("notes", Text, nullable=False, default=""),
+    Column("status", String(20), nullable=False),
+    Column("amendment", Integer, nullable=False, default=0),  # 0 = the original; n = after amendment n
+    Column("predecessor_id", ForeignKey("contracts.id"), nullable=True),  # the contract this one renews
+    Column("end_reason", Text, nullable=True),  # why it was terminated
+    Column("created_by", ForeignKey("users.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Index("ix_contracts_created", "created_at", "id"),
+    Index("ix_contracts_owner_created", "owner_id", "created_at", "id"),
+    Index("ix_contracts_department_created", "department_id", "created_at", "id"),
+    Index("ix_contracts_status_end", "status", "end_on", "id"),
 )

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from adapters.crypto.fields import UNCONFIGURED, FieldCrypto
 from adapters.sqlalchemy.administration import SqlDepartmentRepository
 from adapters.sqlalchemy.audit import SqlAuditLog
+from adapters.sqlalchemy.contracts import SqlContractRepository
 from adapters.sqlalchemy.customers import SqlCustomerRepository, SqlFollowUpRepository
 from adapters.sqlalchemy.identity import SqlSessionRepository, SqlUserRepository
 from adapters.sqlalchemy.jobs import SqlJobRepository
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
         self.follow_ups = SqlFollowUpRepository(self._connection)
         self.roles = SqlRoleRepository(self._connection)
         self.departments = SqlDepartmentRepository(self._connection)
+        self.contracts = SqlContractRepository(self._connection)
         self.jobs = SqlJobRepository(self._connection)
         self.audit = SqlAuditLog(self._connection)
         return self

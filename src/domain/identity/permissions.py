@@ -16,7 +16,15 @@ class Permission(StrEnum):
     CUSTOMER_ARCHIVE = "customer.archive"
     CUSTOMER_ASSIGN = "customer.assign"
     CUSTOMER_REVEAL = "customer.reveal"
+    CUSTOMER_EXPORT = "customer.export"
+    CUSTOMER_IMPORT = "customer.import"
+    CUSTOMER_MERGE = "customer.merge"
     FOLLOWUP_CREATE = "followup.create"
+    CONTRACT_READ = "contract.read"
+    CONTRACT_CREATE = "contract.create"
+    CONTRACT_UPDATE = "contract.update"
+    CONTRACT_TERMINATE = "contract.terminate"
+    APPROVAL_RULES = "approval.rules"
     AUDIT_READ = "audit.read"
     AUDIT_EXPORT = "audit.export"
     USER_MANAGE = "user.manage"
@@ -29,9 +37,10 @@ class Permission(StrEnum):
         return MODULE_OF[self.value.split(".")[0]]
 
 
-MODULE_OF = {"customer": "customers", "followup": "customers", "audit": "audit", "user": "administration",
-             "department": "administration", "role": "administration", "session": "administration"}
-MODULES = ("customers", "administration", "audit")
+MODULE_OF = {"customer": "customers", "followup": "customers", "contract": "contracts", "approval": "approvals",
+             "audit": "audit", "user": "administration", "department": "administration", "role": "administration",
+             "session": "administration"}
+MODULES = ("customers", "contracts", "approvals", "administration", "audit")
 
 
 class Scope(StrEnum):
@@ -43,7 +52,7 @@ class Scope(StrEnum):
 
 
 SCOPE_ORDER = {Scope.OWN: 0, Scope.DEPARTMENT: 1, Scope.ALL: 2}
-ENTITIES = ("customer",)  # entities with record rules; each later module adds its own
+ENTITIES = ("customer", "contract")  # entities with record rules; each later module adds its own
 
 
 @dataclass(frozen=True)
@@ -56,19 +65,23 @@ class Role:
 
 
 _SALES = frozenset({Permission.CUSTOMER_READ, Permission.CUSTOMER_CREATE, Permission.CUSTOMER_UPDATE,
-                    Permission.CUSTOMER_REVEAL, Permission.FOLLOWUP_CREATE})
+                    Permission.CUSTOMER_REVEAL, Permission.CUSTOMER_EXPORT, Permission.FOLLOWUP_CREATE,
+                    Permission.CONTRACT_READ, Permission.CONTRACT_CREATE, Permission.CONTRACT_UPDATE})
+_READ_ALL = frozenset({Permission.CUSTOMER_READ, Permission.CONTRACT_READ})
+_ALL = {"customer": Scope.ALL, "contract": Scope.ALL}
 
 DEFAULT_ROLES: dict[str, Role] = {role.key: role for role in (
-    Role("administrator", "Administrator", frozenset(Permission), {"customer": Scope.ALL}, True),
-    Role("sales_manager", "Sales manager", _SALES | {Permission.CUSTOMER_ARCHIVE, Permission.CUSTOMER_ASSIGN},
-         {"customer": Scope.DEPARTMENT}, True),
-    Role("sales_rep", "Sales rep", _SALES, {"customer": Scope.OWN}, True),
+    Role("administrator", "Administrator", frozenset(Permission), _ALL, True),
+    Role("sales_manager", "Sales manager",
+         _SALES | {Permission.CUSTOMER_ARCHIVE, Permission.CUSTOMER_ASSIGN, Permission.CUSTOMER_IMPORT,
+                   Permission.CUSTOMER_MERGE, Permission.CONTRACT_TERMINATE},
+         {"customer": Scope.DEPARTMENT, "contract": Scope.DEPARTMENT}, True),
+    Role("sales_rep", "Sales rep", _SALES, {"customer": Scope.OWN, "contract": Scope.OWN}, True),
     Role("buyer", "Buyer", frozenset(), {}, True),
     Role("procurement_manager", "Procurement manager", frozenset(), {}, True),
     Role("employee", "Employee", frozenset(), {}, True),
-    Role("finance", "Finance", frozenset({Permission.CUSTOMER_READ}), {"customer": Scope.ALL}, True),
-    Role("auditor", "Auditor", frozenset({Permission.CUSTOMER_READ, Permission.AUDIT_READ, Permission.AUDIT_EXPORT}),
-         {"customer": Scope.ALL}, True),
+    Role("finance", "Finance", _READ_ALL, _ALL, True),
+    Role("auditor", "Auditor", _READ_ALL | {Permission.AUDIT_READ, Permission.AUDIT_EXPORT}, _ALL, True),
 )}
 
 
