@@ -261,3 +261,17 @@ contracts = Table(
     Index("ix_contracts_department_created", "department_id", "created_at", "id"),
     Index("ix_contracts_status_end", "status", "end_on", "id"),
 )
+
+
+tags = Table(
+    "tags", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(40), nullable=False, unique=True),
+)
+
+customer_tags = Table(
+    "customer_tags", metadata,
+    Column("customer_id", ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_customer_tags_tag", "tag_id", "customer_id"),
+)

@@ -1,4 +1,4 @@
-"""contracts, and the default roles' grants for contracts, imports, exports, merges and approval rules
+"""contracts, customer tags, and the default roles' grants for contracts, imports, exports, merges and approval rules
 
 Revision ID: 0005
 Revises: 0004
@@ -65,6 +65,21 @@ def upgrade() -> None:
     op.create_index('ix_contracts_department_created', 'contracts', ['department_id', 'created_at', 'id'],
                     unique=False)
     op.create_index('ix_contracts_status_end', 'contracts', ['status', 'end_on', 'id'], unique=False)
+    op.create_table('tags',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tags')),
+    sa.UniqueConstraint('name', name=op.f('uq_tags_name'))
+    )
+    op.create_table('customer_tags',
+    sa.Column('customer_id', sa.Integer(), nullable=False),
+    sa.Column('tag_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_customer_tags_customer_id_customers'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tag_id'], ['tags.id'], name=op.f('fk_customer_tags_tag_id_tags'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('customer_id', 'tag_id', name=op.f('pk_customer_tags'))
+    )
+    op.create_index('ix_customer_tags_tag', 'customer_tags', ['tag_id', 'customer_id'], unique=False)
     permissions = sa.table('role_permissions', sa.column('role', sa.String), sa.column('permission', sa.String))
     scopes = sa.table('role_scopes', sa.column('role', sa.String), sa.column('entity', sa.String),
                       sa.column('scope', sa.String))
@@ -78,4 +93,6 @@ def downgrade() -> None:
         for permission in granted:
             op.execute(sa.text("DELETE FROM role_permissions WHERE role = :r AND permission = :p")
                        .bindparams(r=role, p=permission))
+    op.drop_table('customer_tags')
+    op.drop_table('tags')
     op.drop_table('contracts')
