@@ -16,6 +16,7 @@ from domain.identity.permissions import DEFAULT_ROLES, Role, Scope, combined_per
 from domain.jobs.models import Job, JobStatus
 from domain.shared.errors import NotFound
 from domain.shared.paging import Page, decode_cursor, encode_cursor
+from tests.approval_fakes import FakeApprovalRepository, FakeDelegationRepository
 
 
 class FakeClock:
@@ -615,6 +616,8 @@ class FakeUnitOfWork:
         self.roles = FakeRoleRepository(self.users)
         self.contracts = FakeContractRepository(self.users)
         self.jobs = FakeJobRepository()
+        self.delegations = FakeDelegationRepository()
+        self.approvals = FakeApprovalRepository(self.users, self.delegations)
         self.audit = FakeAuditLog(self.users)
         self.commits = 0
 

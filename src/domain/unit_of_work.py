@@ -5,6 +5,7 @@ from typing import Protocol, Self
 
 from domain.administration.ports import DepartmentRepository
 from domain.administration.role_ports import RoleRepository
+from domain.approvals.ports import ApprovalRepository, DelegationRepository
 from domain.audit.ports import AuditLog
 from domain.contracts.ports import ContractRepository
 from domain.customers.ports import CustomerRepository, FollowUpRepository
@@ -31,6 +32,10 @@ class UnitOfWork(Protocol):
     def contracts(self) -> ContractRepository: ...
     @property
     def jobs(self) -> JobRepository: ...
+    @property
+    def approvals(self) -> ApprovalRepository: ...
+    @property
+    def delegations(self) -> DelegationRepository: ...
     @property
     def audit(self) -> AuditLog: ...
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 
 metadata = MetaData(naming_convention={
@@ -274,4 +275,74 @@ customer_tags = Table(
     Column("customer_id", ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True),
     Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_customer_tags_tag", "tag_id", "customer_id"),
+)
+
+
+approval_rules = Table(
+    "approval_rules", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("document_type", String(32), nullable=False),
+    Column("department_id", ForeignKey("departments.id"), nullable=True),  # None: company-wide
+    Column("min_amount", Numeric(18, 2), nullable=False),  # inclusive
+    Column("max_amount", Numeric(18, 2), nullable=True),  # exclusive; None: no upper bound
+    Column("active", Boolean, nullable=False, default=True),
+    Column("version", Integer, nullable=False, default=1),
+    Index("ix_approval_rules_type", "document_type", "department_id", "min_amount"),
+)
+
+approval_rule_steps = Table(
+    "approval_rule_steps", metadata,
+    Column("rule_id", ForeignKey("approval_rules.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("mode", String(8), nullable=False),  # all / any
+    Column("approver_kind", String(16), nullable=False),  # user / role / manager
+    Column("role_key", ForeignKey("roles.key"), nullable=True),
+    Column("user_id", ForeignKey("users.id"), nullable=True),
+)
+
+approval_requests = Table(
+    "approval_requests", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_type", String(32), nullable=False),
+    Column("document_id", Integer, nullable=False),
+    Column("rule_id", ForeignKey("approval_rules.id"), nullable=False),
+    Column("title", String(200), nullable=False),  # what the approvers were asked to approve
+    Column("amount", Numeric(18, 2), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("department_id", ForeignKey("departments.id"), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("current_step", Integer, nullable=False),
+    Column("requested_by", ForeignKey("users.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("decided_at", UtcDateTime, nullable=True),
+    Index("ix_approval_requests_document", "document_type", "document_id", "id"),
+)
+
+approval_tasks = Table(
+    "approval_tasks", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", ForeignKey("approval_requests.id"), nullable=False),
+    Column("step", Integer, nullable=False),
+    Column("assignee_id", ForeignKey("users.id"), nullable=False),
+    Column("on_behalf_of", ForeignKey("users.id"), nullable=True),  # the approver a delegate stands in for
+    Column("status", String(16), nullable=False),
+    Column("decided_at", UtcDateTime, nullable=True),
+    Column("comment", Text, nullable=False, default=""),
+    Index("ix_approval_tasks_request", "request_id", "step", "id"),
+    Index("ix_approval_tasks_open", "assignee_id", "id", sqlite_where=text("status = 'open'"),
+          postgresql_where=text("status = 'open'")),  # "my open tasks": the inbox and the nav badge
+)
+
+delegations = Table(
+    "delegations", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False),
+    Column("delegate_id", ForeignKey("users.id"), nullable=False),
+    Column("starts_on", Date, nullable=False),  # inclusive
+    Column("ends_on", Date, nullable=False),  # inclusive
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("ended_at", UtcDateTime, nullable=True),  # ended early by its owner
+    Index("ix_delegations_user", "user_id", "ends_on"),
+    Index("ix_delegations_delegate", "delegate_id", "ends_on"),
 )

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters.crypto.fields import UNCONFIGURED, FieldCrypto
 from adapters.sqlalchemy.administration import SqlDepartmentRepository
+from adapters.sqlalchemy.approvals import SqlApprovalRepository, SqlDelegationRepository
 from adapters.sqlalchemy.audit import SqlAuditLog
 from adapters.sqlalchemy.contracts import SqlContractRepository
 from adapters.sqlalchemy.customers import SqlCustomerRepository, SqlFollowUpRepository
@@ -40,6 +41,8 @@ class SqlUnitOfWork:
         self.departments = SqlDepartmentRepository(self._connection)
         self.contracts = SqlContractRepository(self._connection)
         self.jobs = SqlJobRepository(self._connection)
+        self.approvals = SqlApprovalRepository(self._connection)
+        self.delegations = SqlDelegationRepository(self._connection)
         self.audit = SqlAuditLog(self._connection)
         return self
 

@@ -1,5 +1,5 @@
 """The approval engine's contract with the documents it approves (contracts now; requisitions and
-purchase orders next). The engine (domain/approvals/services.py) routes a subject through rules;
+purchase orders next). The engine (domain/approvals/engine.py) routes a subject through rules;
 the document's module registers a handler that applies the outcome to the document."""
 
 from dataclasses import dataclass
