@@ -75,6 +75,10 @@ def _blueprints(app: Flask) -> None:
     from web.admin.departments import bp as departments_bp
     from web.admin.roles import bp as roles_bp
     from web.admin.users import bp as users_bp
+    from web.approvals.delegation import bp as delegation_bp
+    from web.approvals.labels import register_labels
+    from web.approvals.rules import bp as approval_rules_bp
+    from web.approvals.views import bp as approvals_bp
     from web.audit.views import bp as audit_bp
     from web.auth.links import bp as links_bp
     from web.auth.views import bp as auth_bp
@@ -84,9 +88,11 @@ def _blueprints(app: Flask) -> None:
     from web.templating import register_template_helpers
 
     for blueprint in (system_bp, auth_bp, links_bp, account_bp, user_sessions_bp, customers_bp, audit_bp,
-                      users_bp, user_actions_bp, departments_bp, roles_bp, access_check_bp, jobs_bp):
+                      users_bp, user_actions_bp, departments_bp, roles_bp, access_check_bp, jobs_bp,
+                      approvals_bp, approval_rules_bp, delegation_bp):
         app.register_blueprint(blueprint)
     register_template_helpers(app)
+    register_labels(app)
     _throttle(app)
 
 

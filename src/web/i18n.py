@@ -56,6 +56,22 @@ ERRORS = {
     "username.taken": _l("This username is taken; choose another one."),
     "roles.required": _l("Choose at least one role."),
     "department.cycle": _l("A department cannot move below itself or its own sub-departments; choose another parent."),
+    "approval.no_approver": _l("Nobody but you could approve this under the approval rules, and nobody approves their "
+                               "own documents. Ask an administrator to adjust the approval rules or the department "
+                               "managers, then submit again."),
+    "approval.already_pending": _l("This document is waiting for approval already; wait for the decision."),
+    "approval.comment_required": _l("Say why you reject it, so the requester knows what to change."),
+    "approval.band_overlap": _l("Another active rule for this document type and department covers part of this amount "
+                                "range; change one of the ranges or deactivate the other rule."),
+    "approval.band_empty": _l("The upper amount must be above the lower one; leave it empty for no upper limit."),
+    "approval.steps_count": _l("A rule needs between 1 and 10 steps."),
+    "approval.step_role": _l("Choose the role whose holders approve this step."),
+    "approval.step_user": _l("Choose an active user to approve this step."),
+    "amount.invalid": _l("Enter an amount of at least 0 with at most two decimals, such as 50000 or 12500.50."),
+    "delegation.self": _l("Choose a colleague; you cannot delegate to yourself."),
+    "delegation.ends_before_start": _l("The last day must be on or after the first day."),
+    "delegation.in_past": _l("The last day has passed already; choose today or a later day."),
+    "delegation.too_long": _l("A delegation lasts at most a year; choose an earlier last day."),
 }
 
 PERMISSIONS = {

@@ -26,6 +26,27 @@
     return false;
   }
 
+  // The approval inbox: j / k move between tasks, a approves the current one (htmx asks to confirm first),
+  // r puts the cursor in its rejection comment (Ctrl+Enter then sends it).
+  function taskKey(key) {
+    if (["j", "k", "a", "r"].indexOf(key) < 0) return false;
+    const tasks = Array.prototype.slice.call(document.querySelectorAll("[data-task]"));
+    if (!tasks.length) return false;
+    const active = document.activeElement;
+    const index = tasks.indexOf(active instanceof Element ? active.closest("[data-task]") : null);
+    if (key === "j" || key === "k") {
+      const next = tasks[Math.min(Math.max(index < 0 ? 0 : index + (key === "j" ? 1 : -1), 0), tasks.length - 1)];
+      next.focus();
+      next.scrollIntoView({ block: "nearest" });
+      return true;
+    }
+    const task = tasks[index < 0 ? 0 : index];
+    const control = task.querySelector(key === "a" ? "[data-approve]" : "[data-reject-comment]");
+    if (!control) return false;
+    if (key === "a") { control.click(); } else { control.focus(); }
+    return true;
+  }
+
   document.addEventListener("keydown", function (event) {
     // Never act while an input method (Chinese IME) is composing: its keys belong to the IME.
     if (event.isComposing || event.keyCode === 229) return;
@@ -43,6 +64,7 @@
       if (dialog && !dialog.open) { dialog.showModal(); event.preventDefault(); }
       return;
     }
+    if (taskKey(event.key)) { event.preventDefault(); return; }
     const element = document.querySelector('[data-shortcut="' + CSS.escape(event.key) + '"]');
     if (!element) return;
     event.preventDefault();

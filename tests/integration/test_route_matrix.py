@@ -11,6 +11,7 @@ import secrets
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -22,10 +23,12 @@ from werkzeug.test import TestResponse
 from adapters.sqlalchemy.engine import make_engine
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from bootstrap import build_dependencies
+from domain.approvals.models import Outcome, register_document
 from domain.audit.models import AuditEvent
 from domain.identity.models import Actor, Stage
 from domain.identity.permissions import DEFAULT_ROLES, Permission
 from domain.jobs.models import Job, JobStatus
+from domain.unit_of_work import UnitOfWork
 from tests.integration.conftest import add_department, add_user, sign_in_as
 from web.app import create_app
 from web.deps import Dependencies
@@ -99,6 +102,17 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("customers.add_follow_up", "POST"): Permission.FOLLOWUP_CREATE,
     ("customers.reveal", "POST"): Permission.CUSTOMER_REVEAL,
     ("customers.access", "GET"): Permission.CUSTOMER_READ,
+    ("approvals.index", "GET"): SIGNED_IN,  # my own tasks only
+    ("approvals.approve", "POST"): SIGNED_IN,  # the task's assignee (or delegate) only: 404 for everyone else
+    ("approvals.reject", "POST"): SIGNED_IN,
+    ("approval_rules.index", "GET"): Permission.APPROVAL_RULES,
+    ("approval_rules.new", "GET"): Permission.APPROVAL_RULES,
+    ("approval_rules.create", "POST"): Permission.APPROVAL_RULES,
+    ("approval_rules.edit", "GET"): Permission.APPROVAL_RULES,
+    ("approval_rules.update", "POST"): Permission.APPROVAL_RULES,
+    ("delegation.index", "GET"): SIGNED_IN,  # my own delegation only
+    ("delegation.save", "POST"): SIGNED_IN,
+    ("delegation.end", "POST"): SIGNED_IN,
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer
@@ -172,6 +186,26 @@ class World:
             uow.commit()
         return str(job_id)
 
+    def rule_id(self) -> str:
+        with self.engine.begin() as connection:
+            return str(connection.execute(text(
+                "INSERT INTO approval_rules (name, document_type, min_amount, active, version) "
+                "VALUES ('Matrix', 'contract', 0, true, 1) RETURNING id")).scalar())
+
+    def task_id(self) -> str:
+        """An open task of the administrator on a request of the sales rep, for a document type of the test."""
+        register_document("matrix", MatrixDocument())
+        rule, rep, admin = self.rule_id(), self.users["sales_rep"].user_id, self.users["administrator"].user_id
+        with self.engine.begin() as connection:
+            request = connection.execute(text(
+                "INSERT INTO approval_requests (document_type, document_id, rule_id, title, amount, currency, "
+                "status, current_step, requested_by, created_at) VALUES ('matrix', 1, :rule, 'Matrix', 10, 'CNY', "
+                "'pending', 1, :rep, CURRENT_TIMESTAMP) RETURNING id"), {"rule": int(rule), "rep": rep}).scalar()
+            return str(connection.execute(text(
+                "INSERT INTO approval_tasks (request_id, step, assignee_id, status, comment) "
+                "VALUES (:request, 1, :admin, 'open', '') RETURNING id"),
+                {"request": request, "admin": admin}).scalar())
+
     def public_id(self) -> str:
         return secrets.token_hex(16)
 
@@ -179,10 +213,18 @@ class World:
         return "css/app.css"
 
 
+class MatrixDocument:
+    def on_decided(self, document_id: int, outcome: Outcome, *, actor: Actor, uow: UnitOfWork, now: datetime) -> None:
+        pass
+
+    def link(self, document_id: int) -> str:
+        return "/"
+
+
 PLACEHOLDERS: dict[str, Callable[[World], str]] = {
     "customer_id": World.customer_id, "user_id": World.user_id, "token": World.token, "filename": World.filename,
     "public_id": World.public_id, "event_id": World.event_id, "key": World.key, "field": lambda _: "phone",
-    "department_id": World.department_id, "job_id": World.job_id,
+    "department_id": World.department_id, "job_id": World.job_id, "rule_id": World.rule_id, "task_id": World.task_id,
 }
 
 
