@@ -1,9 +1,12 @@
 """In-memory fakes of the approval ports (FakeUnitOfWork exposes them as `approvals` and `delegations`)."""
 
-from dataclasses import replace
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from domain.approvals.models import HANDLERS, Outcome, register_document
 from domain.approvals.records import (
     ApprovalRequest,
     ApprovalRule,
@@ -12,9 +15,38 @@ from domain.approvals.records import (
     InboxItem,
     TaskStatus,
 )
+from domain.identity.models import Actor
+from domain.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
     from tests.fakes import FakeUserRepository
+
+TEST_DOCUMENT = "registered_document"
+
+
+@dataclass
+class RecordingHandler:
+    """A document type of the tests: records the outcomes the engine reports."""
+
+    decided: list[tuple[int, Outcome]] = field(default_factory=list)
+
+    def on_decided(self, document_id: int, outcome: Outcome, *, actor: Actor, uow: UnitOfWork,
+                   now: datetime) -> None:
+        self.decided.append((document_id, outcome))
+
+    def link(self, document_id: int) -> str:
+        return f"/test-documents/{document_id}"
+
+
+@contextmanager
+def registered_document() -> Iterator[RecordingHandler]:
+    """Register the test document type for the duration of a test."""
+    recording = RecordingHandler()
+    register_document(TEST_DOCUMENT, recording)
+    try:
+        yield recording
+    finally:
+        del HANDLERS[TEST_DOCUMENT]
 
 
 class FakeDelegationRepository:

@@ -1,7 +1,7 @@
 """The approval engine on real databases and through its views: routing, decisions, inbox, rules, delegation."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -14,34 +14,20 @@ from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from domain.approvals import engine as approvals
 from domain.approvals.delegation import set_delegation
 from domain.approvals.inbox import approval_inbox, open_task_count
-from domain.approvals.models import HANDLERS, ApprovalSubject, Outcome, register_document
+from domain.approvals.models import ApprovalSubject, Outcome
 from domain.approvals.records import ApprovalRule, ApproverKind, RuleStep, StepMode, business_day
 from domain.identity.models import Actor
-from domain.unit_of_work import UnitOfWork
+from tests.approval_fakes import TEST_DOCUMENT, RecordingHandler, registered_document
 from tests.integration.conftest import add_department, add_user, csrf_of, sign_in_as
 from web.deps import Dependencies
 
-DOC = "test_document"
-
-
-@dataclass
-class RecordingHandler:
-    decided: list[tuple[int, Outcome]] = field(default_factory=list)
-
-    def on_decided(self, document_id: int, outcome: Outcome, *, actor: Actor, uow: UnitOfWork,
-                   now: datetime) -> None:
-        self.decided.append((document_id, outcome))
-
-    def link(self, document_id: int) -> str:
-        return f"/test-documents/{document_id}"
+DOC = TEST_DOCUMENT
 
 
 @pytest.fixture
 def handler() -> Iterator[RecordingHandler]:
-    recording = RecordingHandler()
-    register_document(DOC, recording)
-    yield recording
-    del HANDLERS[DOC]
+    with registered_document() as recording:
+        yield recording
 
 
 @dataclass

@@ -1,8 +1,7 @@
 """The approval engine with fakes: rule choice, approver routing, steps, delegation, decisions, trail."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from domain.approvals import engine
 from domain.approvals.errors import AlreadyDecided, AlreadyPending, NoApprover
 from domain.approvals.inbox import approval_inbox, open_task_count
-from domain.approvals.models import HANDLERS, ApprovalSubject, Outcome, register_document
+from domain.approvals.models import ApprovalSubject, Outcome
 from domain.approvals.records import (
     ApprovalRule,
     ApproverKind,
@@ -23,32 +22,18 @@ from domain.approvals.records import (
 from domain.identity.errors import SegregationOfDuties
 from domain.identity.models import Actor
 from domain.shared.errors import NotFound, ValidationFailed
-from domain.unit_of_work import UnitOfWork
+from tests.approval_fakes import TEST_DOCUMENT, RecordingHandler, registered_document
 from tests.builders import a_user, an_actor
 from tests.fakes import FakeClock, FakeUnitOfWork
 
-DOC = "test_document"
+DOC = TEST_DOCUMENT
 TREE = {1: None, 2: 1, 3: 2, 9: None}  # company 1 > sales 2 > east 3; 9 stands alone
-
-
-@dataclass
-class RecordingHandler:
-    decided: list[tuple[int, Outcome]] = field(default_factory=list)
-
-    def on_decided(self, document_id: int, outcome: Outcome, *, actor: Actor, uow: UnitOfWork,
-                   now: datetime) -> None:
-        self.decided.append((document_id, outcome))
-
-    def link(self, document_id: int) -> str:
-        return f"/test-documents/{document_id}"
 
 
 @pytest.fixture
 def handler() -> Iterator[RecordingHandler]:
-    recording = RecordingHandler()
-    register_document(DOC, recording)
-    yield recording
-    del HANDLERS[DOC]
+    with registered_document() as recording:
+        yield recording
 
 
 @pytest.fixture
