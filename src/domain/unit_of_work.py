@@ -10,6 +10,7 @@ from domain.contracts.ports import ContractRepository
 from domain.customers.ports import CustomerRepository, FollowUpRepository
 from domain.identity.ports import SessionRepository, UserRepository
 from domain.jobs.ports import JobRepository
+from domain.shared.sequences import NumberSequences
 
 
 class UnitOfWork(Protocol):
@@ -31,6 +32,8 @@ class UnitOfWork(Protocol):
     def contracts(self) -> ContractRepository: ...
     @property
     def jobs(self) -> JobRepository: ...
+    @property
+    def sequences(self) -> NumberSequences: ...
     @property
     def audit(self) -> AuditLog: ...
 

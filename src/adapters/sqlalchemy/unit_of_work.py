@@ -14,6 +14,7 @@ from adapters.sqlalchemy.customers import SqlCustomerRepository, SqlFollowUpRepo
 from adapters.sqlalchemy.identity import SqlSessionRepository, SqlUserRepository
 from adapters.sqlalchemy.jobs import SqlJobRepository
 from adapters.sqlalchemy.roles import SqlRoleRepository
+from adapters.sqlalchemy.sequences import SqlNumberSequences
 from domain.shared.errors import Conflict
 
 
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
         self.departments = SqlDepartmentRepository(self._connection)
         self.contracts = SqlContractRepository(self._connection)
         self.jobs = SqlJobRepository(self._connection)
+        self.sequences = SqlNumberSequences(self._connection)
         self.audit = SqlAuditLog(self._connection)
         return self
 
