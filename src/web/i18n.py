@@ -56,6 +56,26 @@ ERRORS = {
     "username.taken": _l("This username is taken; choose another one."),
     "roles.required": _l("Choose at least one role."),
     "department.cycle": _l("A department cannot move below itself or its own sub-departments; choose another parent."),
+    "amount.invalid": _l("Enter an amount such as 12345.67 or 12,345.67."),
+    "amount.decimals": _l("Use at most two decimals (yuan, jiao, fen)."),
+    "amount.not_positive": _l("Enter an amount above zero."),
+    "amount.too_large": _l("Amounts above 10,000,000,000,000 are not accepted; check the number of digits."),
+    "contract.customer_unknown": _l("Choose a customer you can see; search for it on the customer list."),
+    "contract.customer_archived": _l("This customer is archived; choose an active customer."),
+    "contract.owner_not_allowed": _l("You may not make this person the owner; choose yourself or someone in your "
+                                     "team."),
+    "contract.end_before_start": _l("The end date is before the start date; correct one of them."),
+    "contract.edit_not_draft": _l("Only a draft can be edited. Once approved, change the contract with an amendment."),
+    "contract.submit_not_draft": _l("Only a draft can be submitted for approval."),
+    "contract.decide_not_pending": _l("Only a contract pending approval can be approved or rejected."),
+    "contract.reopen_not_rejected": _l("Only a rejected contract can go back to draft."),
+    "contract.amend_not_active": _l("Only an active contract can be amended; edit a draft directly."),
+    "contract.terminate_not_active": _l("Only an active contract can be terminated."),
+    "contract.renew_not_active": _l("Only an active contract can be renewed."),
+    "contract.expire_not_active": _l("Only an active contract can expire."),
+    "contract.not_ended": _l("The contract has not reached its end date yet."),
+    "contract.changed": _l("Someone changed this contract meanwhile; nothing was done. Check it and try again."),
+    "amendment.no_change": _l("Nothing was changed; change at least one term, or cancel."),
 }
 
 PERMISSIONS = {
