@@ -209,3 +209,14 @@ def test_concurrent_creation_gives_distinct_gapless_numbers(
         numbers = list(pool.map(create, range(8)))
 
     assert sorted(numbers) == [f"HT-{NOW.year}-{n:05d}" for n in range(1, 9)]
+
+
+def test_an_unusable_number_pattern_stops_the_app_at_start(deps: Dependencies) -> None:
+    from domain.contracts.numbering import InvalidPattern
+    from web.app import create_app
+
+    with pytest.raises(InvalidPattern):
+        create_app(deps, {"SECRET_KEY": "x" * 32, "CONTRACT_NUMBER_PATTERN": "HT-{year}"})
+
+    app = create_app(deps, {"SECRET_KEY": "x" * 32, "CONTRACT_NUMBER_PATTERN": "SH{year}{seq:04d}"})
+    assert app.config["CONTRACT_NUMBER_PATTERN"] == "SH{year}{seq:04d}"

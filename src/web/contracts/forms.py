@@ -24,7 +24,11 @@ PATTERN_SETTING = "CONTRACT_NUMBER_PATTERN"
 
 def number_pattern() -> NumberPattern:
     """The configured contract number pattern (validated when the app starts)."""
-    return NumberPattern.parse(current_app.config.get(PATTERN_SETTING, DEFAULT_PATTERN))
+    return pattern_of(current_app.config)
+
+
+def pattern_of(config: Mapping[str, Any]) -> NumberPattern:
+    return NumberPattern.parse(config.get(PATTERN_SETTING, DEFAULT_PATTERN))
 
 
 def contract_query(args: Mapping[str, str]) -> ContractListQuery:

@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 
 from flask import Blueprint, flash, request, url_for
+from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as HttpResponse
 
@@ -30,9 +31,8 @@ LIST_KEYS = ("q", "status", "owner", "customer")
 
 
 @bp.record_once
-def _check_pattern(state: object) -> None:
-    with state.app.app_context():
-        forms.number_pattern()  # refuses to start with a pattern that cannot number contracts
+def _check_pattern(state: BlueprintSetupState) -> None:
+    forms.pattern_of(state.app.config)  # refuses to start with a pattern that cannot number contracts
 
 
 @bp.app_template_filter("money")
