@@ -3,7 +3,8 @@
 Configuration comes from the environment: DATABASE_URL, REDIS_URL, SECRET_KEY,
 HOUTAI_ENCRYPTION_KEYS, HOUTAI_BLIND_INDEX_KEY, HOUTAI_VAR, HOUTAI_HTTPS, HOUTAI_TRUSTED_PROXIES,
 HOUTAI_SESSION_IDLE_MINUTES, HOUTAI_SESSION_ABSOLUTE_HOURS, HOUTAI_STEP_UP_MINUTES (how long a password +
-TOTP confirmation allows sensitive actions, default 15), HOUTAI_ORGANISATION_NAME (refused inside passwords).
+TOTP confirmation allows sensitive actions, default 15), HOUTAI_ORGANISATION_NAME (refused inside passwords),
+HOUTAI_CONTRACT_NUMBER_PATTERN (default HT-{year}-{seq:05d}; checked at start).
 """
 
 import os
@@ -37,6 +38,7 @@ from adapters.sqlalchemy.engine import make_engine, reader
 from adapters.sqlalchemy.migrate import is_current, upgrade
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from domain.audit.verify import verify_chain
+from domain.contracts.numbering import DEFAULT_PATTERN, InvalidPattern, NumberPattern
 from domain.identity.login import issue_setup_token
 from domain.identity.models import Actor, SessionPolicy
 from domain.identity.sessions import purge_idle_sessions
@@ -116,7 +118,17 @@ def app_config(keys_dir: Path) -> dict[str, Any]:
         "HTTPS": os.environ.get("HOUTAI_HTTPS", "") == "1",
         "TRUSTED_PROXIES": int(os.environ.get("HOUTAI_TRUSTED_PROXIES", "0")),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "CONTRACT_NUMBER_PATTERN": contract_number_pattern(),
     }
+
+
+def contract_number_pattern() -> str:
+    """HOUTAI_CONTRACT_NUMBER_PATTERN, checked: the app refuses to start with a pattern that cannot number."""
+    pattern = os.environ.get("HOUTAI_CONTRACT_NUMBER_PATTERN", DEFAULT_PATTERN)
+    try:
+        return NumberPattern.parse(pattern).text
+    except InvalidPattern as error:
+        sys.exit(f"HOUTAI_CONTRACT_NUMBER_PATTERN is unusable: {error}")
 
 
 def wsgi_app() -> Flask:

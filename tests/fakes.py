@@ -2,14 +2,14 @@
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Self
 
 from domain.administration.models import ADMINISTRATOR, Department, LinkPurpose, UserListQuery, UserSummary
 from domain.administration.role_models import StoredRole
 from domain.audit.chain import GENESIS, chained_fields, record_hash
 from domain.audit.models import AuditEvent, AuditQuery, AuditRecord, ChainHead
-from domain.contracts.models import Contract
+from domain.contracts.models import Amendment, Contract, ContractListQuery, ContractStatus, ContractSummary
 from domain.customers.models import Customer, CustomerListQuery, CustomerSummary, FollowUp
 from domain.identity.models import Actor, AuthSession, User
 from domain.identity.permissions import DEFAULT_ROLES, Role, Scope, combined_permissions, combined_scopes
@@ -524,6 +524,7 @@ class FakeContractRepository:
 
     def __init__(self, users: "FakeUserRepository") -> None:
         self.rows: dict[int, Contract] = {}
+        self.amendment_rows: list[Amendment] = []
         self._users = users
 
     def add(self, contract: Contract) -> int:
@@ -541,6 +542,40 @@ class FakeContractRepository:
             return False
         self.rows[contract.id] = replace(contract)
         return True
+
+    def get_unscoped(self, contract_id: int) -> Contract | None:
+        contract = self.rows.get(contract_id)
+        return replace(contract) if contract else None
+
+    def search(self, query: ContractListQuery, actor: Actor) -> Page[ContractSummary]:
+        rows = sorted((c for c in self.rows.values() if self._visible(c, actor)
+                       and (query.status is None or c.status is query.status)
+                       and query.text.lower() in (c.title + c.number).lower()), key=lambda c: (c.created_at, c.id or 0),
+                      reverse=True)
+        items = [ContractSummary(c.id or 0, c.number, c.title, "", c.amount, c.currency, c.status.value,
+                                 self._users.names({c.owner_id}).get(c.owner_id, ""), c.end_on, c.created_at)
+                 for c in rows[: query.per_page]]
+        return Page(items, None, None)
+
+    def successor_id(self, contract_id: int) -> int | None:
+        return next((i for i, c in self.rows.items() if c.predecessor_id == contract_id), None)
+
+    def ended_before(self, day: date, limit: int) -> list[int]:
+        return [i for i, c in self.rows.items() if c.status is ContractStatus.ACTIVE and c.end_on and c.end_on < day][
+            :limit]
+
+    def party_names(self, customer_ids: set[int]) -> dict[int, str]:
+        return {i: f"Customer {i}" for i in customer_ids}
+
+    def add_amendment(self, amendment: Amendment) -> int:
+        self.amendment_rows.append(replace(amendment, id=len(self.amendment_rows) + 1))
+        return len(self.amendment_rows)
+
+    def amendments(self, contract_id: int) -> list[Amendment]:
+        return sorted((a for a in self.amendment_rows if a.contract_id == contract_id), key=lambda a: -a.number)
+
+    def amendment(self, contract_id: int, number: int) -> Amendment | None:
+        return next((a for a in self.amendment_rows if (a.contract_id, a.number) == (contract_id, number)), None)
 
     def _visible(self, contract: Contract, actor: Actor) -> bool:
         scope = actor.scope("contract")
@@ -604,6 +639,15 @@ class FakeFileStore:
         self.blobs.pop(file_id, None)
 
 
+class FakeNumberSequences:
+    def __init__(self) -> None:
+        self.values: dict[str, int] = {}
+
+    def next_value(self, key: str) -> int:
+        self.values[key] = self.values.get(key, 0) + 1
+        return self.values[key]
+
+
 class FakeUnitOfWork:
     """Commits are recorded; an uncommitted block leaves `committed` False (no rollback of fakes needed)."""
 
@@ -618,6 +662,7 @@ class FakeUnitOfWork:
         self.jobs = FakeJobRepository()
         self.delegations = FakeDelegationRepository()
         self.approvals = FakeApprovalRepository(self.users, self.delegations)
+        self.sequences = FakeNumberSequences()
         self.audit = FakeAuditLog(self.users)
         self.commits = 0
 

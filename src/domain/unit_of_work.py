@@ -11,6 +11,7 @@ from domain.contracts.ports import ContractRepository
 from domain.customers.ports import CustomerRepository, FollowUpRepository
 from domain.identity.ports import SessionRepository, UserRepository
 from domain.jobs.ports import JobRepository
+from domain.shared.sequences import NumberSequences
 
 
 class UnitOfWork(Protocol):
@@ -36,6 +37,8 @@ class UnitOfWork(Protocol):
     def approvals(self) -> ApprovalRepository: ...
     @property
     def delegations(self) -> DelegationRepository: ...
+    @property
+    def sequences(self) -> NumberSequences: ...
     @property
     def audit(self) -> AuditLog: ...
 

@@ -113,6 +113,21 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("delegation.index", "GET"): SIGNED_IN,  # my own delegation only
     ("delegation.save", "POST"): SIGNED_IN,
     ("delegation.end", "POST"): SIGNED_IN,
+    ("contracts.index", "GET"): Permission.CONTRACT_READ,
+    ("contracts.new", "GET"): Permission.CONTRACT_CREATE,
+    ("contracts.create", "POST"): Permission.CONTRACT_CREATE,
+    ("contracts.detail", "GET"): Permission.CONTRACT_READ,
+    ("contracts.edit", "GET"): Permission.CONTRACT_UPDATE,
+    ("contracts.update", "POST"): Permission.CONTRACT_UPDATE,
+    ("contract_lifecycle.submit", "POST"): Permission.CONTRACT_UPDATE,
+    ("contract_lifecycle.reopen", "POST"): Permission.CONTRACT_UPDATE,
+    ("contract_lifecycle.confirm", "GET"): Permission.CONTRACT_TERMINATE,  # <action> is filled with "terminate"
+    ("contract_lifecycle.terminate", "POST"): Permission.CONTRACT_TERMINATE,
+    ("contract_lifecycle.renew", "POST"): Permission.CONTRACT_UPDATE,  # and contract.create, which they all hold
+    ("amendments.amend_form", "GET"): Permission.CONTRACT_UPDATE,
+    ("amendments.party_picker", "GET"): Permission.CONTRACT_UPDATE,
+    ("amendments.amend", "POST"): Permission.CONTRACT_UPDATE,
+    ("amendments.detail", "GET"): Permission.CONTRACT_READ,
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer
@@ -151,6 +166,23 @@ class World:
                 "updated_at, created_by, version) VALUES (:name, 'technology', 'shanghai', 'lead', :owner, :dept, "
                 "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :owner, 1) RETURNING id"),
                 {"name": "Matrix " + secrets.token_hex(4), "owner": owner.user_id, "dept": self.department}).scalar()
+        return str(new_id)
+
+    def contract_id(self) -> str:
+        """An active contract of the sales rep with one amendment (so every contract route has a real answer)."""
+        owner, customer = self.users["sales_rep"].user_id, self.customer_id()
+        with self.engine.begin() as connection:
+            new_id = connection.execute(text(
+                "INSERT INTO contracts (number, title, customer_id, amount, currency, start_on, end_on, owner_id, "
+                "department_id, payment_terms, notes, status, amendment, created_by, created_at, updated_at, version) "
+                "VALUES (:number, 'Matrix', :customer, 1000, 'CNY', '2026-01-01', '2026-12-31', :owner, :dept, '', '', "
+                "'active', 1, :owner, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1) RETURNING id"),
+                {"number": "M-" + secrets.token_hex(6), "customer": customer, "owner": owner, "dept": self.department}
+            ).scalar()
+            connection.execute(text(
+                "INSERT INTO contract_amendments (contract_id, number, reason, changes, snapshot, created_by, "
+                "created_at) VALUES (:contract, 1, 'Matrix', '[]', '{}', :owner, CURRENT_TIMESTAMP)"),
+                {"contract": new_id, "owner": owner})
         return str(new_id)
 
     def user_id(self) -> str:
@@ -225,6 +257,7 @@ PLACEHOLDERS: dict[str, Callable[[World], str]] = {
     "customer_id": World.customer_id, "user_id": World.user_id, "token": World.token, "filename": World.filename,
     "public_id": World.public_id, "event_id": World.event_id, "key": World.key, "field": lambda _: "phone",
     "department_id": World.department_id, "job_id": World.job_id, "rule_id": World.rule_id, "task_id": World.task_id,
+    "contract_id": World.contract_id, "number": lambda _: "1",
 }
 
 

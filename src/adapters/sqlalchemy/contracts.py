@@ -1,13 +1,28 @@
-"""SQL repository for contracts. The record scope is part of every contract query."""
+"""SQL repository for contracts and their amendments. The record scope is part of every contract query."""
 
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Row, Select, insert, literal, or_, select, tuple_, update
 
 from adapters.sqlalchemy.scope import record_scope
-from adapters.sqlalchemy.tables import contracts
-from domain.contracts.models import Contract, ContractStatus
+from adapters.sqlalchemy.tables import contract_amendments, contracts, customers, users
+from domain.contracts.models import (
+    Amendment,
+    Contract,
+    ContractListQuery,
+    ContractStatus,
+    ContractSummary,
+    FieldChange,
+)
 from domain.identity.models import Actor
+from domain.shared.paging import Page, decode_cursor, encode_cursor
+
+_SUMMARY = select(contracts.c.id, contracts.c.number, contracts.c.title, customers.c.name.label("customer_name"),
+                  contracts.c.amount, contracts.c.currency, contracts.c.status,
+                  users.c.display_name.label("owner_name"), contracts.c.end_on, contracts.c.created_at
+                  ).join(customers, customers.c.id == contracts.c.customer_id
+                         ).join(users, users.c.id == contracts.c.owner_id)
 
 
 def contract_scope(actor: Actor) -> ColumnElement[bool]:
@@ -27,10 +42,108 @@ class SqlContractRepository:
         row = self._db.execute(select(contracts).where(contracts.c.id == contract_id, contract_scope(actor))).first()
         return to_contract(row) if row else None
 
+    def get_unscoped(self, contract_id: int) -> Contract | None:
+        row = self._db.execute(select(contracts).where(contracts.c.id == contract_id)).first()
+        return to_contract(row) if row else None
+
     def update(self, contract: Contract, expected_version: int) -> bool:
         result = self._db.execute(update(contracts).where(
             contracts.c.id == contract.id, contracts.c.version == expected_version).values(_values(contract)))
         return result.rowcount == 1
+
+    def search(self, query: ContractListQuery, actor: Actor) -> Page[ContractSummary]:
+        statement = _filtered(_SUMMARY.where(contract_scope(actor)), query)
+        after, before = decode_cursor(query.after), decode_cursor(query.before)
+        backwards = before is not None and after is None
+        cursor = before if backwards else after
+        bound = tuple_(contracts.c.created_at, contracts.c.id)
+        if cursor is not None:
+            key = tuple_(literal(_moment(cursor[0]), contracts.c.created_at.type), literal(cursor[1]))
+            statement = statement.where(bound > key if backwards else bound < key)
+        order = (contracts.c.created_at.asc(), contracts.c.id.asc()) if backwards else (
+            contracts.c.created_at.desc(), contracts.c.id.desc())
+        rows = list(self._db.execute(statement.order_by(*order).limit(query.per_page + 1)))
+        return _page(rows, query.per_page, backwards, cursor is not None)
+
+    def successor_id(self, contract_id: int) -> int | None:
+        return self._db.execute(select(contracts.c.id).where(contracts.c.predecessor_id == contract_id)).scalar()
+
+    def ended_before(self, day: date, limit: int) -> list[int]:
+        return list(self._db.execute(select(contracts.c.id).where(
+            contracts.c.status == ContractStatus.ACTIVE.value, contracts.c.end_on < day
+        ).order_by(contracts.c.end_on, contracts.c.id).limit(limit)).scalars())
+
+    def party_names(self, customer_ids: set[int]) -> dict[int, str]:
+        if not customer_ids:
+            return {}
+        rows = self._db.execute(select(customers.c.id, customers.c.name).where(customers.c.id.in_(customer_ids)))
+        return {row.id: row.name for row in rows}
+
+    def add_amendment(self, amendment: Amendment) -> int:
+        return int(self._db.execute(insert(contract_amendments).values(
+            contract_id=amendment.contract_id, number=amendment.number, reason=amendment.reason,
+            changes=[{"field": c.field, "before": c.before, "after": c.after} for c in amendment.changes],
+            snapshot=amendment.snapshot, created_by=amendment.created_by, created_at=amendment.created_at,
+        ).returning(contract_amendments.c.id)).scalar_one())
+
+    def amendments(self, contract_id: int) -> list[Amendment]:
+        rows = self._db.execute(_AMENDMENTS.where(contract_amendments.c.contract_id == contract_id)
+                                .order_by(contract_amendments.c.number.desc()))
+        return [_to_amendment(row) for row in rows]
+
+    def amendment(self, contract_id: int, number: int) -> Amendment | None:
+        row = self._db.execute(_AMENDMENTS.where(contract_amendments.c.contract_id == contract_id,
+                                                 contract_amendments.c.number == number)).first()
+        return _to_amendment(row) if row else None
+
+
+_AMENDMENTS = select(contract_amendments, users.c.display_name).join(
+    users, users.c.id == contract_amendments.c.created_by)
+
+
+def _filtered(statement: Select[Any], query: ContractListQuery) -> Select[Any]:
+    if query.status:
+        statement = statement.where(contracts.c.status == query.status.value)
+    if query.owner_id:
+        statement = statement.where(contracts.c.owner_id == query.owner_id)
+    if query.customer_id:
+        statement = statement.where(contracts.c.customer_id == query.customer_id)
+    if query.text:
+        term = query.text
+        statement = statement.where(or_(contracts.c.number == term.upper(),
+                                        contracts.c.title.icontains(term, autoescape=True),
+                                        customers.c.name.icontains(term, autoescape=True)))
+    return statement
+
+
+def _moment(value: str | int | None) -> datetime:
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return datetime.min
+
+
+def _page(rows: list[Row[Any]], per_page: int, backwards: bool, had_cursor: bool) -> Page[ContractSummary]:
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if backwards:
+        rows.reverse()
+    items = [ContractSummary(*row) for row in rows]
+    if not items:
+        return Page(items, None, None)
+    has_next = had_cursor if backwards else more
+    has_prev = more if backwards else had_cursor
+    return Page(items, _cursor(items[-1]) if has_next else None, _cursor(items[0]) if has_prev else None)
+
+
+def _cursor(item: ContractSummary) -> str:
+    return encode_cursor((item.created_at.isoformat(), item.id))
+
+
+def _to_amendment(row: Row[Any]) -> Amendment:
+    changes = tuple(FieldChange(c["field"], c["before"], c["after"]) for c in row.changes)
+    return Amendment(row.id, row.contract_id, row.number, row.reason, changes, dict(row.snapshot), row.created_by,
+                     row.created_at, row.display_name)
 
 
 def _values(contract: Contract) -> dict[str, Any]:

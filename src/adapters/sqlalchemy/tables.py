@@ -346,3 +346,26 @@ delegations = Table(
     Index("ix_delegations_user", "user_id", "ends_on"),
     Index("ix_delegations_delegate", "delegate_id", "ends_on"),
 )
+
+contract_amendments = Table(
+    "contract_amendments", metadata,  # 补充协议: numbered versions of a contract's terms
+    Column("id", Integer, primary_key=True),
+    Column("contract_id", ForeignKey("contracts.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("changes", JSON, nullable=False),  # [{"field", "before", "after"}] against the previous version
+    Column("snapshot", JSON, nullable=False),  # the terms after this amendment
+    Column("created_by", ForeignKey("users.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("contract_id", "number"),
+)
+
+number_sequences = Table(
+    "number_sequences", metadata,  # gapless counters: "contract:2026" → last number handed out
+    Column("key", String(60), primary_key=True),
+    Column("last_value", BigInteger, nullable=False),
+)
+
+Index("ix_contracts_customer_created", contracts.c.customer_id, contracts.c.created_at, contracts.c.id)
+Index("ix_contracts_status_created", contracts.c.status, contracts.c.created_at, contracts.c.id)
+Index("ix_contracts_predecessor", contracts.c.predecessor_id)

@@ -15,6 +15,7 @@ from adapters.sqlalchemy.customers import SqlCustomerRepository, SqlFollowUpRepo
 from adapters.sqlalchemy.identity import SqlSessionRepository, SqlUserRepository
 from adapters.sqlalchemy.jobs import SqlJobRepository
 from adapters.sqlalchemy.roles import SqlRoleRepository
+from adapters.sqlalchemy.sequences import SqlNumberSequences
 from domain.shared.errors import Conflict
 
 
@@ -43,6 +44,7 @@ class SqlUnitOfWork:
         self.jobs = SqlJobRepository(self._connection)
         self.approvals = SqlApprovalRepository(self._connection)
         self.delegations = SqlDelegationRepository(self._connection)
+        self.sequences = SqlNumberSequences(self._connection)
         self.audit = SqlAuditLog(self._connection)
         return self
 

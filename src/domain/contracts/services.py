@@ -1,0 +1,194 @@
+"""Contract records: list, read, draft and edit. Every use case checks the permission and the record scope."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from domain.audit.models import AuditEvent, Values, changed_values
+from domain.contracts.lifecycle import Action, ensure, transition
+from domain.contracts.models import (
+    Amendment,
+    Contract,
+    ContractListQuery,
+    ContractStatus,
+    ContractSummary,
+    ContractTerms,
+)
+from domain.contracts.numbering import NumberPattern
+from domain.contracts.validation import draft_fields
+from domain.identity.access import require
+from domain.identity.models import Actor
+from domain.identity.permissions import Permission, Scope
+from domain.shared.errors import NotFound, StaleVersion, ValidationFailed
+from domain.shared.paging import Page
+from domain.shared.ports import Clock
+from domain.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ContractDetail:
+    contract: Contract
+    customer_name: str
+    owner_name: str
+    amendments: list[Amendment]
+    predecessor: Contract | None  # only when the actor may see it
+    successor: Contract | None
+
+
+@dataclass(frozen=True)
+class ContractList:
+    page: Page[ContractSummary]
+    owners: list[tuple[int, str]]  # choices of the owner filter; empty when the actor sees only their own
+
+
+def list_contracts(query: ContractListQuery, *, actor: Actor, uow: UnitOfWork,
+                   with_owner_filter: bool = True) -> ContractList:
+    """One keyset page of the contracts the actor may see, and the owners they may filter by."""
+    require(actor, Permission.CONTRACT_READ)
+    with uow:
+        page = uow.contracts.search(query, actor)
+        owners = _team(actor, uow) if with_owner_filter else []
+    return ContractList(page, owners)
+
+
+def get_contract(contract_id: int, *, actor: Actor, uow: UnitOfWork) -> ContractDetail:
+    """A contract in the actor's scope with its party, owner, amendments and renewal links; NotFound otherwise."""
+    require(actor, Permission.CONTRACT_READ)
+    with uow:
+        contract = in_scope(contract_id, actor, uow)
+        successor_id = uow.contracts.successor_id(contract_id)
+        return ContractDetail(
+            contract, party_name(contract.customer_id, uow),
+            uow.users.names({contract.owner_id}).get(contract.owner_id, ""), uow.contracts.amendments(contract_id),
+            uow.contracts.get(contract.predecessor_id, actor) if contract.predecessor_id else None,
+            uow.contracts.get(successor_id, actor) if successor_id else None)
+
+
+def assignable_owners(*, actor: Actor, uow: UnitOfWork) -> list[tuple[int, str]]:
+    """(id, name) of the users the actor may make owner of a contract: themselves, their team, or anyone."""
+    with uow:
+        return _team(actor, uow) or [(actor.user_id, actor.display_name)]
+
+
+def create_contract(raw: Mapping[str, str], *, actor: Actor, uow: UnitOfWork, clock: Clock,
+                    pattern: NumberPattern) -> Contract:
+    """Draft a contract for a customer in the actor's scope; its number comes from the pattern's sequence."""
+    require(actor, Permission.CONTRACT_CREATE)
+    terms, owner_id = draft_fields(raw)
+    now = clock.now()
+    with uow:
+        check_party(terms.customer_id, actor, uow)
+        department_id = _check_owner(owner_id, actor, uow)
+        contract = new_draft(next_number(pattern, now, uow), terms, owner_id, department_id, actor, now)
+        contract.id = uow.contracts.add(contract)
+        uow.audit.append(event("contract.created", contract, actor, now, after=audited(contract)))
+        uow.commit()
+    return contract
+
+
+def update_contract(contract_id: int, raw: Mapping[str, str], expected_version: int, *, actor: Actor,
+                    uow: UnitOfWork, clock: Clock) -> Contract:
+    """Save edits of a draft made on `expected_version`; StaleVersion if someone saved in between."""
+    require(actor, Permission.CONTRACT_UPDATE)
+    terms, owner_id = draft_fields(raw)
+    now = clock.now()
+    with uow:
+        contract = editable(contract_id, expected_version, actor, uow, Action.EDIT)
+        if terms.customer_id != contract.customer_id:
+            check_party(terms.customer_id, actor, uow)
+        department_id = contract.department_id if owner_id == contract.owner_id else _check_owner(owner_id, actor, uow)
+        edited = replace(transition(contract, Action.EDIT, now=now), **_terms(terms), owner_id=owner_id,
+                         department_id=department_id)
+        before, after = changed_values(audited(contract), audited(edited))
+        if not after:
+            return contract
+        save(edited, expected_version, actor, uow)
+        uow.audit.append(event("contract.updated", edited, actor, now, before=before, after=after))
+        uow.commit()
+    return edited
+
+
+def next_number(pattern: NumberPattern, now: datetime, uow: UnitOfWork) -> str:
+    """The next contract number; drawn inside the caller's transaction, so it is unique and gapless."""
+    return pattern.format(now.year, uow.sequences.next_value(pattern.sequence_key(now.year)))
+
+
+def new_draft(number: str, terms: ContractTerms, owner_id: int, department_id: int | None, actor: Actor,
+              now: datetime, predecessor_id: int | None = None) -> Contract:
+    return Contract(None, number, **_terms(terms), owner_id=owner_id, department_id=department_id,
+                    status=ContractStatus.DRAFT, created_by=actor.user_id, created_at=now, updated_at=now,
+                    predecessor_id=predecessor_id)
+
+
+def in_scope(contract_id: int, actor: Actor, uow: UnitOfWork) -> Contract:
+    contract = uow.contracts.get(contract_id, actor)
+    if contract is None:
+        raise NotFound()
+    return contract
+
+
+def editable(contract_id: int, expected_version: int, actor: Actor, uow: UnitOfWork, action: Action) -> Contract:
+    """The contract in scope, if `action` is allowed in its status and nobody saved since `expected_version`."""
+    contract = in_scope(contract_id, actor, uow)
+    ensure(contract.status, action)
+    if contract.version != expected_version:
+        raise StaleVersion(contract.version)
+    return contract
+
+
+def save(contract: Contract, expected_version: int, actor: Actor | None, uow: UnitOfWork) -> None:
+    if not uow.contracts.update(contract, expected_version):
+        current = uow.contracts.get(contract.id or 0, actor) if actor else uow.contracts.get_unscoped(contract.id or 0)
+        raise StaleVersion(current.version if current else expected_version)
+
+
+def check_party(customer_id: int, actor: Actor, uow: UnitOfWork) -> None:
+    """The party must be a live customer the actor may see (no contracts for customers out of reach)."""
+    customer = uow.customers.get(customer_id, actor)
+    if customer is None:
+        raise ValidationFailed({"customer_id": "contract.customer_unknown"})
+    if customer.archived_at is not None:
+        raise ValidationFailed({"customer_id": "contract.customer_archived"})
+
+
+def party_name(customer_id: int, uow: UnitOfWork) -> str:
+    return uow.contracts.party_names({customer_id}).get(customer_id, "")
+
+
+def audited(contract: Contract) -> Values:
+    return ContractTerms.of(contract).as_values() | {"number": contract.number, "owner_id": contract.owner_id,
+                                                    "status": contract.status.value}
+
+
+def event(action: str, contract: Contract, actor: Actor | None, now: datetime, before: Values | None = None,
+          after: Values | None = None) -> AuditEvent:
+    return AuditEvent(action, now, actor.user_id if actor else None, actor.ip if actor else None, "contract",
+                      str(contract.id), before, after)
+
+
+def _terms(terms: ContractTerms) -> dict[str, Any]:
+    return {name: getattr(terms, name) for name in ContractTerms.__dataclass_fields__}
+
+
+def _team(actor: Actor, uow: UnitOfWork) -> list[tuple[int, str]]:
+    """The users whose contracts the actor sees beyond their own (empty for own scope)."""
+    scope = actor.scope("contract")
+    if scope is Scope.ALL:
+        return uow.users.active_user_names()
+    if scope is Scope.DEPARTMENT and actor.department_id is not None:
+        return uow.users.active_user_names(actor.department_id)
+    return []
+
+
+def _check_owner(owner_id: int, actor: Actor, uow: UnitOfWork) -> int | None:
+    """The owner's department; the owner must be the actor, or someone in the actor's contract scope."""
+    active, department_id = uow.customers.owner_department(owner_id)
+    if not active:
+        raise ValidationFailed({"owner_id": "choice.invalid"})
+    scope = actor.scope("contract")
+    if owner_id == actor.user_id or scope is Scope.ALL:
+        return department_id
+    if scope is Scope.DEPARTMENT and uow.customers.department_of(department_id, actor):
+        return department_id
+    raise ValidationFailed({"owner_id": "contract.owner_not_allowed"})
