@@ -5,8 +5,12 @@ from datetime import date, timedelta
 import pytest
 
 from domain.contracts.models import ContractStatus
-from domain.contracts.reminder_services import acknowledge_reminder, count_open_reminders, run_contracts_daily, \
-    work_queue
+from domain.contracts.reminder_services import (
+    acknowledge_reminder,
+    count_open_reminders,
+    run_contracts_daily,
+    work_queue,
+)
 from domain.contracts.reminders import reminder_due
 from domain.shared.errors import NotFound, PermissionDenied
 from tests.builders import NOW, a_contract, a_user, an_actor
