@@ -37,6 +37,8 @@ def upload(contract_id: int) -> HttpResponse:
         added = services.add_attachment(contract_id, filename, data, actor=current_actor(), uow=d.uow(),
                                         clock=d.clock, files=d.files, max_bytes=upload_limit(*LIMIT))
     except ValidationFailed as error:
+        if error.errors.get("file") == "attachment.too_large":  # within the request's envelope, but still too large
+            return too_large(RequestEntityTooLarge())
         return _section(contract_id, 422, errors=error.errors)
     return _done(contract_id, _("Attached “%(name)s”.", name=added.filename))
 
