@@ -271,13 +271,16 @@ def rotate_keys_command(retire: bool) -> None:
         sys.exit(str(refusal))
 
 
-@cli.command("contracts-daily")
+@cli.command("contracts-daily", with_appcontext=False)
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The day to run for, YYYY-MM-DD (default: today, server time).")
 def contracts_daily_command(day: datetime | None) -> None:
     """Record due renewal reminders and expire ended contracts (what the worker runs daily at 01:00)."""
     engine = make_engine(database_url())
-    report = _contracts_daily(lambda: SqlUnitOfWork(engine), day.date() if day else None)
+    try:
+        report = _contracts_daily(lambda: SqlUnitOfWork(engine), day.date() if day else None)
+    finally:
+        engine.dispose()
     click.echo(f"Renewal reminders recorded: {report.reminders}. Contracts expired: {report.expired}. "
                f"Changed during the run, left for the next one: {report.skipped}.")
 

@@ -4,8 +4,9 @@ import secrets
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 
+from adapters.sqlalchemy.tables import contracts
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from domain.identity.models import Actor
 from tests.builders import a_contract
@@ -29,6 +30,6 @@ def add_contract(engine: Engine, owner: Actor, **overrides: Any) -> int:
 
 def status_of(engine: Engine, contract_id: int) -> tuple[str, date | None, int]:
     with engine.connect() as connection:
-        row = connection.execute(text("SELECT status, end_on, version FROM contracts WHERE id = :id"),
-                                 {"id": contract_id}).one()
+        row = connection.execute(select(contracts.c.status, contracts.c.end_on, contracts.c.version)
+                                 .where(contracts.c.id == contract_id)).one()
     return row.status, row.end_on, row.version

@@ -23,10 +23,13 @@ from adapters.sqlalchemy.engine import make_engine
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from bootstrap import build_dependencies
 from domain.audit.models import AuditEvent
+from domain.contracts.attachments import Attachment
 from domain.identity.models import Actor, Stage
 from domain.identity.permissions import DEFAULT_ROLES, Permission
 from domain.jobs.models import Job, JobStatus
+from tests.builders import PDF
 from tests.integration.conftest import add_department, add_user, sign_in_as
+from tests.integration.contract_helpers import add_contract
 from web.app import create_app
 from web.deps import Dependencies
 
@@ -99,6 +102,12 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("customers.add_follow_up", "POST"): Permission.FOLLOWUP_CREATE,
     ("customers.reveal", "POST"): Permission.CUSTOMER_REVEAL,
     ("customers.access", "GET"): Permission.CUSTOMER_READ,
+    ("contract_attachments.index", "GET"): Permission.CONTRACT_READ,
+    ("contract_attachments.upload", "POST"): Permission.CONTRACT_UPDATE,
+    ("contract_attachments.download", "GET"): Permission.CONTRACT_READ,
+    ("contract_attachments.remove", "POST"): Permission.CONTRACT_UPDATE,
+    ("work.index", "GET"): Permission.CONTRACT_READ,
+    ("work.acknowledge", "POST"): Permission.CONTRACT_READ,  # the contract's owner only: 404 for everyone else
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer
@@ -128,6 +137,7 @@ class World:
     deps: Dependencies
     department: int
     users: dict[str, Actor]
+    contract: int = 0  # the one `contract_id` made last, so an <attachment_id> after it belongs to it
 
     def customer_id(self) -> str:
         owner = self.users["sales_rep"]
@@ -172,6 +182,19 @@ class World:
             uow.commit()
         return str(job_id)
 
+    def contract_id(self) -> str:
+        self.contract = add_contract(self.engine, self.users["sales_rep"])
+        return str(self.contract)
+
+    def attachment_id(self) -> str:
+        owner, now = self.users["sales_rep"], self.deps.clock.now()
+        with SqlUnitOfWork(self.engine) as uow:
+            attachment_id = uow.contract_attachments.add(Attachment(
+                None, self.contract, 0, self.deps.files.put(PDF), "matrix.pdf", "application/pdf", len(PDF), "0" * 64,
+                owner.user_id, now))
+            uow.commit()
+        return str(attachment_id)
+
     def public_id(self) -> str:
         return secrets.token_hex(16)
 
@@ -182,7 +205,8 @@ class World:
 PLACEHOLDERS: dict[str, Callable[[World], str]] = {
     "customer_id": World.customer_id, "user_id": World.user_id, "token": World.token, "filename": World.filename,
     "public_id": World.public_id, "event_id": World.event_id, "key": World.key, "field": lambda _: "phone",
-    "department_id": World.department_id, "job_id": World.job_id,
+    "department_id": World.department_id, "job_id": World.job_id, "contract_id": World.contract_id,
+    "attachment_id": World.attachment_id,
 }
 
 

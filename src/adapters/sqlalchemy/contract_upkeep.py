@@ -74,7 +74,8 @@ class SqlContractReminderRepository:
         dialect = postgresql if self._db.dialect.name == "postgresql" else sqlite
         statement = dialect.insert(contract_reminders).values(contract_id=contract_id, days_before=days_before,
                                                               created_at=at)
-        return self._db.execute(statement.on_conflict_do_nothing()).rowcount == 1
+        inserted = statement.on_conflict_do_nothing().returning(contract_reminders.c.id)
+        return self._db.execute(inserted).first() is not None  # psycopg reports no rowcount for this statement
 
     def ended_before(self, today: date, after_id: int, limit: int) -> list[Contract]:
         rows = self._db.execute(select(contracts).where(
