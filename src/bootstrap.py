@@ -7,10 +7,11 @@ TOTP confirmation allows sensitive actions, default 15), HOUTAI_ORGANISATION_NAM
 HOUTAI_CONTRACT_NUMBER_PATTERN (default HT-{year}-{seq:05d}; checked at start).
 """
 
+import logging
 import os
 import sys
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from adapters.files import DiskFileStore
 from adapters.job_queue import HueyJobQueue, make_huey
 from adapters.keys import ENV_KEYS, load_key_ring, load_secret_key
 from adapters.rotation import RotationRefused, retire_old_keys, rotate_keys
+from adapters.schedule import run_daily
 from adapters.seed import seed_demo
 from adapters.sqlalchemy.audit_guard import app_role_grants
 from adapters.sqlalchemy.engine import make_engine, reader
@@ -39,6 +41,8 @@ from adapters.sqlalchemy.migrate import is_current, upgrade
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from domain.audit.verify import verify_chain
 from domain.contracts.numbering import DEFAULT_PATTERN, InvalidPattern, NumberPattern
+from domain.contracts.reminder_services import run_contracts_daily
+from domain.contracts.reminders import DailyReport, local_today
 from domain.identity.login import issue_setup_token
 from domain.identity.models import Actor, SessionPolicy
 from domain.identity.sessions import purge_idle_sessions
@@ -96,6 +100,7 @@ def build_dependencies(engine: Engine, keys_dir: Path, policy: SessionPolicy | N
         run_job(job_id, uow=uow, clock=SystemClock(), files=files, actor_of=lambda user_id: _actor_of(uow, user_id))
 
     huey = make_huey(keys_dir, os.environ.get("REDIS_URL"), immediate_jobs)
+    run_daily(huey, "houtai.contracts_daily", 1, lambda: _contracts_daily(uow, None))
     return Dependencies(
         uow=uow, reader=lambda: SqlUnitOfWork(read_engine, crypto),
         clock=SystemClock(), hasher=hasher or Argon2PasswordHasher(), cipher=cipher,
@@ -110,6 +115,15 @@ def _actor_of(uow: Callable[[], SqlUnitOfWork], user_id: int) -> Actor | None:
     """The job owner's current grants (a job runs with what its owner may do now, not at submission)."""
     with uow() as unit:
         return unit.roles.actor_of(user_id)
+
+
+def _contracts_daily(uow: Callable[[], SqlUnitOfWork], day: date | None) -> DailyReport:
+    """Renewal reminders and automatic expiry for `day` (default: today, server time); safe to repeat."""
+    clock = SystemClock()
+    report = run_contracts_daily(day or local_today(clock), uow=uow(), clock=clock)
+    logging.getLogger("houtai.jobs").info("contracts.daily reminders=%s expired=%s skipped=%s", report.reminders,
+                                          report.expired, report.skipped)
+    return report
 
 
 def app_config(keys_dir: Path) -> dict[str, Any]:
@@ -267,6 +281,20 @@ def rotate_keys_command(retire: bool) -> None:
         click.echo("\n".join(step(make_engine(database_url()), var_dir(), SystemClock())))
     except RotationRefused as refusal:
         sys.exit(str(refusal))
+
+
+@cli.command("contracts-daily", with_appcontext=False)
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day to run for, YYYY-MM-DD (default: today, server time).")
+def contracts_daily_command(day: datetime | None) -> None:
+    """Record due renewal reminders and expire ended contracts (what the worker runs daily at 01:00)."""
+    engine = make_engine(database_url())
+    try:
+        report = _contracts_daily(lambda: SqlUnitOfWork(engine), day.date() if day else None)
+    finally:
+        engine.dispose()
+    click.echo(f"Renewal reminders recorded: {report.reminders}. Contracts expired: {report.expired}. "
+               f"Changed during the run, left for the next one: {report.skipped}.")
 
 
 @cli.command("worker")

@@ -9,7 +9,9 @@ from domain.administration.models import ADMINISTRATOR, Department, LinkPurpose,
 from domain.administration.role_models import StoredRole
 from domain.audit.chain import GENESIS, chained_fields, record_hash
 from domain.audit.models import AuditEvent, AuditQuery, AuditRecord, ChainHead
+from domain.contracts.attachments import Attachment
 from domain.contracts.models import Amendment, Contract, ContractListQuery, ContractStatus, ContractSummary
+from domain.contracts.reminders import Approaching, ContractDue
 from domain.customers.models import Customer, CustomerListQuery, CustomerSummary, FollowUp
 from domain.identity.models import Actor, AuthSession, User
 from domain.identity.permissions import DEFAULT_ROLES, Role, Scope, combined_permissions, combined_scopes
@@ -587,6 +589,80 @@ class FakeContractRepository:
         return scope is Scope.OWN and contract.owner_id == actor.user_id
 
 
+class FakeContractAttachmentRepository:
+    def __init__(self) -> None:
+        self.rows: dict[int, Attachment] = {}
+
+    def add(self, attachment: Attachment) -> int:
+        attachment_id = len(self.rows) + 1
+        self.rows[attachment_id] = replace(attachment, id=attachment_id)
+        return attachment_id
+
+    def get(self, attachment_id: int) -> Attachment | None:
+        attachment = self.rows.get(attachment_id)
+        return replace(attachment) if attachment else None
+
+    def for_contract(self, contract_id: int) -> list[Attachment]:
+        found = [a for a in self.rows.values() if a.contract_id == contract_id and a.removed_at is None]
+        return sorted(found, key=lambda a: (a.amendment, a.uploaded_at, a.id or 0))
+
+    def mark_removed(self, attachment_id: int, at: datetime) -> None:
+        self.rows[attachment_id].removed_at = at
+
+
+class FakeContractReminderRepository:
+    """Reminders keyed by (contract id, days before) → [acknowledged at]; reads the fake contracts."""
+
+    def __init__(self, contracts: FakeContractRepository) -> None:
+        self.rows: dict[tuple[int, int], datetime | None] = {}
+        self._contracts = contracts
+
+    def approaching(self, today: date, until: date) -> list[Approaching]:
+        return [Approaching(i, c.end_on, frozenset(d for (k, d) in self.rows if k == i))
+                for i, c in self._active() if c.end_on and today <= c.end_on <= until]
+
+    def record(self, contract_id: int, days_before: int, at: datetime) -> bool:
+        if (contract_id, days_before) in self.rows:
+            return False
+        self.rows[(contract_id, days_before)] = None
+        return True
+
+    def ended_before(self, today: date, after_id: int, limit: int) -> list[Contract]:
+        return [replace(c) for i, c in self._active() if c.end_on and c.end_on < today and i > after_id][:limit]
+
+    def open_for(self, actor: Actor, limit: int) -> list[ContractDue]:
+        own = [(c, min(d for (k, d), at in self.rows.items() if k == i and at is None))
+               for i, c in self._active() if self._own(c, actor) and self._open(i)]
+        return [_due(c, mark) for c, mark in sorted(own, key=lambda p: (p[0].end_on, p[0].id))][:limit]
+
+    def count_open(self, actor: Actor) -> int:
+        return len(self.open_for(actor, 10**6))
+
+    def acknowledge(self, contract_id: int, user_id: int, at: datetime) -> int:
+        keys = [key for key, done in self.rows.items() if key[0] == contract_id and done is None]
+        self.rows.update(dict.fromkeys(keys, at))
+        return len(keys)
+
+    def recently_expired(self, actor: Actor, since: date, limit: int) -> list[ContractDue]:
+        found = [c for c in self._contracts.rows.values() if c.status is ContractStatus.EXPIRED and self._own(c, actor)
+                 and c.end_on and c.end_on >= since]
+        return [_due(c, 0) for c in sorted(found, key=lambda c: (c.end_on, c.id), reverse=True)][:limit]
+
+    def _active(self) -> list[tuple[int, Contract]]:
+        return sorted((i, c) for i, c in self._contracts.rows.items() if c.status is ContractStatus.ACTIVE)
+
+    def _open(self, contract_id: int) -> bool:
+        return any(k == contract_id and at is None for (k, _), at in self.rows.items())
+
+    def _own(self, contract: Contract, actor: Actor) -> bool:
+        return contract.owner_id == actor.user_id and self._contracts.get(contract.id or 0, actor) is not None
+
+
+def _due(contract: Contract, mark: int) -> ContractDue:
+    assert contract.id is not None and contract.end_on is not None
+    return ContractDue(contract.id, contract.number, contract.title, contract.end_on, mark)
+
+
 class FakeJobRepository:
     def __init__(self) -> None:
         self.rows: dict[int, Job] = {}
@@ -659,6 +735,8 @@ class FakeUnitOfWork:
         self.follow_ups = FakeFollowUpRepository()
         self.roles = FakeRoleRepository(self.users)
         self.contracts = FakeContractRepository(self.users)
+        self.contract_attachments = FakeContractAttachmentRepository()
+        self.contract_reminders = FakeContractReminderRepository(self.contracts)
         self.jobs = FakeJobRepository()
         self.delegations = FakeDelegationRepository()
         self.approvals = FakeApprovalRepository(self.users, self.delegations)

@@ -8,6 +8,7 @@ from domain.administration.role_ports import RoleRepository
 from domain.approvals.ports import ApprovalRepository, DelegationRepository
 from domain.audit.ports import AuditLog
 from domain.contracts.ports import ContractRepository
+from domain.contracts.upkeep_ports import ContractAttachmentRepository, ContractReminderRepository
 from domain.customers.ports import CustomerRepository, FollowUpRepository
 from domain.identity.ports import SessionRepository, UserRepository
 from domain.jobs.ports import JobRepository
@@ -31,6 +32,10 @@ class UnitOfWork(Protocol):
     def departments(self) -> DepartmentRepository: ...
     @property
     def contracts(self) -> ContractRepository: ...
+    @property
+    def contract_attachments(self) -> ContractAttachmentRepository: ...
+    @property
+    def contract_reminders(self) -> ContractReminderRepository: ...
     @property
     def jobs(self) -> JobRepository: ...
     @property

@@ -91,6 +91,13 @@ ERRORS = {
     "contract.not_ended": _l("The contract has not reached its end date yet."),
     "contract.changed": _l("Someone changed this contract meanwhile; nothing was done. Check it and try again."),
     "amendment.no_change": _l("Nothing was changed; change at least one term, or cancel."),
+    "attachment.required": _l("Choose a file to attach."),
+    "attachment.empty": _l("The file is empty. Choose the file again; if it stays empty, save it anew first."),
+    "attachment.too_large": _l("The file is larger than the limit shown below. Compress it or split it into parts."),
+    "attachment.type_not_allowed": _l("This type of file cannot be attached. Use PDF, PNG, JPEG, GIF, WebP, Word "
+                                      "(.doc, .docx), Excel (.xls, .xlsx) or PowerPoint (.pptx)."),
+    "attachment.content_mismatch": _l("The file's content does not match its extension (for example a web page "
+                                      "renamed to .pdf). Save it in its real format, then attach it again."),
 }
 
 PERMISSIONS = {

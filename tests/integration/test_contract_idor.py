@@ -22,7 +22,7 @@ from web.deps import Dependencies
 
 CANARY = "Canary 金丝雀 supply"
 PARTY = "Canary Party 金丝雀有限公司"
-FILL = {"number": "1", "action": "terminate"}
+FILL = {"number": "1", "action": "terminate", "attachment_id": "1"}
 
 
 class FixedClock:

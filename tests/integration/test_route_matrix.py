@@ -25,10 +25,12 @@ from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from bootstrap import build_dependencies
 from domain.approvals.models import Outcome, register_document
 from domain.audit.models import AuditEvent
+from domain.contracts.attachments import Attachment
 from domain.identity.models import Actor, Stage
 from domain.identity.permissions import DEFAULT_ROLES, Permission
 from domain.jobs.models import Job, JobStatus
 from domain.unit_of_work import UnitOfWork
+from tests.builders import PDF
 from tests.integration.conftest import add_department, add_user, sign_in_as
 from web.app import create_app
 from web.deps import Dependencies
@@ -128,6 +130,12 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("amendments.party_picker", "GET"): Permission.CONTRACT_UPDATE,
     ("amendments.amend", "POST"): Permission.CONTRACT_UPDATE,
     ("amendments.detail", "GET"): Permission.CONTRACT_READ,
+    ("contract_attachments.index", "GET"): Permission.CONTRACT_READ,
+    ("contract_attachments.upload", "POST"): Permission.CONTRACT_UPDATE,
+    ("contract_attachments.download", "GET"): Permission.CONTRACT_READ,
+    ("contract_attachments.remove", "POST"): Permission.CONTRACT_UPDATE,
+    ("work.index", "GET"): Permission.CONTRACT_READ,
+    ("work.acknowledge", "POST"): Permission.CONTRACT_READ,  # the contract's owner only: 404 for everyone else
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer
@@ -157,6 +165,7 @@ class World:
     deps: Dependencies
     department: int
     users: dict[str, Actor]
+    contract: int = 0  # the one `contract_id` made last, so an <attachment_id> after it belongs to it
 
     def customer_id(self) -> str:
         owner = self.users["sales_rep"]
@@ -183,6 +192,7 @@ class World:
                 "INSERT INTO contract_amendments (contract_id, number, reason, changes, snapshot, created_by, "
                 "created_at) VALUES (:contract, 1, 'Matrix', '[]', '{}', :owner, CURRENT_TIMESTAMP)"),
                 {"contract": new_id, "owner": owner})
+        self.contract = int(new_id)
         return str(new_id)
 
     def user_id(self) -> str:
@@ -238,6 +248,16 @@ class World:
                 "VALUES (:request, 1, :admin, 'open', '') RETURNING id"),
                 {"request": request, "admin": admin}).scalar())
 
+    def attachment_id(self) -> str:
+        """An attachment of the contract the URL's <contract_id> just made."""
+        owner, now, contract = self.users["sales_rep"], self.deps.clock.now(), self.contract
+        with SqlUnitOfWork(self.engine) as uow:
+            attachment_id = uow.contract_attachments.add(Attachment(
+                None, contract, 0, self.deps.files.put(PDF), "matrix.pdf", "application/pdf", len(PDF), "0" * 64,
+                owner.user_id, now))
+            uow.commit()
+        return str(attachment_id)
+
     def public_id(self) -> str:
         return secrets.token_hex(16)
 
@@ -258,6 +278,7 @@ PLACEHOLDERS: dict[str, Callable[[World], str]] = {
     "public_id": World.public_id, "event_id": World.event_id, "key": World.key, "field": lambda _: "phone",
     "department_id": World.department_id, "job_id": World.job_id, "rule_id": World.rule_id, "task_id": World.task_id,
     "contract_id": World.contract_id, "number": lambda _: "1",
+    "attachment_id": World.attachment_id,
 }
 
 

@@ -262,6 +262,36 @@ contracts = Table(
     Index("ix_contracts_department_created", "department_id", "created_at", "id"),
     Index("ix_contracts_status_end", "status", "end_on", "id"),
 )
+Index("ix_contracts_owner_status_end", contracts.c.owner_id, contracts.c.status, contracts.c.end_on,
+      contracts.c.id)  # the owner's work queue (migration 0006)
+
+
+contract_attachments = Table(
+    "contract_attachments", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contract_id", ForeignKey("contracts.id"), nullable=False),
+    Column("amendment", Integer, nullable=False),  # the contract's amendment counter at upload time
+    Column("file_id", String(64), nullable=False, unique=True),  # the FileStore's generated id
+    Column("filename", String(255), nullable=False),  # display only, never a path
+    Column("content_type", String(100), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("uploaded_by", ForeignKey("users.id"), nullable=False),
+    Column("uploaded_at", UtcDateTime, nullable=False),
+    Column("removed_at", UtcDateTime, nullable=True),
+    Index("ix_contract_attachments_contract", "contract_id", "amendment", "uploaded_at", "id"),
+)
+
+contract_reminders = Table(
+    "contract_reminders", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contract_id", ForeignKey("contracts.id"), nullable=False),
+    Column("days_before", Integer, nullable=False),  # 90, 60 or 30
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("acknowledged_at", UtcDateTime, nullable=True),
+    Column("acknowledged_by", ForeignKey("users.id"), nullable=True),
+    UniqueConstraint("contract_id", "days_before"),
+)
 
 
 tags = Table(

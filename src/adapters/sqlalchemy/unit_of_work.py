@@ -10,6 +10,7 @@ from adapters.crypto.fields import UNCONFIGURED, FieldCrypto
 from adapters.sqlalchemy.administration import SqlDepartmentRepository
 from adapters.sqlalchemy.approvals import SqlApprovalRepository, SqlDelegationRepository
 from adapters.sqlalchemy.audit import SqlAuditLog
+from adapters.sqlalchemy.contract_upkeep import SqlContractAttachmentRepository, SqlContractReminderRepository
 from adapters.sqlalchemy.contracts import SqlContractRepository
 from adapters.sqlalchemy.customers import SqlCustomerRepository, SqlFollowUpRepository
 from adapters.sqlalchemy.identity import SqlSessionRepository, SqlUserRepository
@@ -41,6 +42,8 @@ class SqlUnitOfWork:
         self.roles = SqlRoleRepository(self._connection)
         self.departments = SqlDepartmentRepository(self._connection)
         self.contracts = SqlContractRepository(self._connection)
+        self.contract_attachments = SqlContractAttachmentRepository(self._connection)
+        self.contract_reminders = SqlContractReminderRepository(self._connection)
         self.jobs = SqlJobRepository(self._connection)
         self.approvals = SqlApprovalRepository(self._connection)
         self.delegations = SqlDelegationRepository(self._connection)

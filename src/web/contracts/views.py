@@ -7,6 +7,7 @@ from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as HttpResponse
 
+from domain.approvals.engine import approval_trail
 from domain.contracts import services
 from domain.contracts.errors import InvalidTransition
 from domain.customers import services as customers
@@ -15,6 +16,7 @@ from domain.identity.access import require
 from domain.identity.permissions import Permission
 from domain.shared.errors import NotFound, StaleVersion, ValidationFailed
 from web.contracts import forms
+from web.contracts.attachments import section_context
 from web.contracts.forms import conflicting, contract_query, form_values, values_of
 from web.customers.forms import version_of
 from web.deps import deps
@@ -91,8 +93,11 @@ def create() -> HttpResponse:
 
 @bp.get("/<int:contract_id>")
 def detail(contract_id: int) -> HttpResponse:
-    found = services.get_contract(contract_id, actor=current_actor(), uow=deps().reader())
-    return render("contracts/detail.html", None, detail=found, contract=found.contract)
+    actor, d = current_actor(), deps()
+    found = services.get_contract(contract_id, actor=actor, uow=d.reader())
+    trail = approval_trail("contract", contract_id, actor=actor, uow=d.reader())  # after the scope check above
+    return render("contracts/detail.html", None, detail=found, **section_context(contract_id),
+                  approval_trail=trail)
 
 
 @bp.get("/<int:contract_id>/edit")

@@ -1,0 +1,42 @@
+"""The owner's work queue: contracts with open renewal reminders and recent expiries; the count in the nav."""
+
+from flask import Blueprint, flash, g, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response as HttpResponse
+
+from domain.contracts.reminder_services import acknowledge_reminder, count_open_reminders, work_queue
+from domain.contracts.reminders import local_today
+from web.deps import deps
+from web.guard import current_actor
+from web.htmx import hx_target, render, see_other
+
+bp = Blueprint("work", __name__, url_prefix="/work")
+REMINDERS = {"work-reminders": "work/_reminders.html"}
+
+
+@bp.get("")
+def index() -> HttpResponse:
+    d = deps()
+    queue = work_queue(local_today(d.clock), actor=current_actor(), uow=d.reader())
+    return render("work/index.html", REMINDERS, queue=queue)
+
+
+@bp.post("/contracts/<int:contract_id>/acknowledge")
+def acknowledge(contract_id: int) -> HttpResponse:
+    d = deps()
+    acknowledge_reminder(contract_id, actor=current_actor(), uow=d.uow(), clock=d.clock)
+    if hx_target() in REMINDERS:
+        return index()
+    flash(_("Reminder acknowledged."), "success")
+    return see_other(url_for(".index"))
+
+
+@bp.app_context_processor
+def _nav_count() -> dict[str, object]:
+    return {"open_reminder_count": _open_reminder_count}
+
+
+def _open_reminder_count() -> int:
+    """Called by the layout only where it shows the Work link, so pages without it run no query."""
+    actor = g.get("actor")
+    return count_open_reminders(actor=actor, uow=deps().reader()) if actor else 0
