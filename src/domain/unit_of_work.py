@@ -7,6 +7,7 @@ from domain.administration.ports import DepartmentRepository
 from domain.administration.role_ports import RoleRepository
 from domain.audit.ports import AuditLog
 from domain.contracts.ports import ContractRepository
+from domain.customers.list_ports import SavedViewRepository, TagRepository
 from domain.customers.ports import CustomerRepository, FollowUpRepository
 from domain.identity.ports import SessionRepository, UserRepository
 from domain.jobs.ports import JobRepository
@@ -31,6 +32,10 @@ class UnitOfWork(Protocol):
     def contracts(self) -> ContractRepository: ...
     @property
     def jobs(self) -> JobRepository: ...
+    @property
+    def tags(self) -> TagRepository: ...
+    @property
+    def saved_views(self) -> SavedViewRepository: ...
     @property
     def audit(self) -> AuditLog: ...
 

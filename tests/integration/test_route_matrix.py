@@ -99,6 +99,18 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("customers.add_follow_up", "POST"): Permission.FOLLOWUP_CREATE,
     ("customers.reveal", "POST"): Permission.CUSTOMER_REVEAL,
     ("customers.access", "GET"): Permission.CUSTOMER_READ,
+    ("customer_bulk.assign", "POST"): Permission.CUSTOMER_ASSIGN,
+    ("customer_bulk.add_tag", "POST"): Permission.CUSTOMER_UPDATE,
+    ("customer_bulk.remove_tag", "POST"): Permission.CUSTOMER_UPDATE,
+    ("customer_bulk.stage", "POST"): Permission.CUSTOMER_UPDATE,
+    ("customer_bulk.archive", "POST"): Permission.CUSTOMER_ARCHIVE,
+    ("customer_tools.add_tag", "POST"): Permission.CUSTOMER_UPDATE,
+    ("customer_tools.remove_tag", "POST"): Permission.CUSTOMER_UPDATE,
+    ("customer_tools.save_view", "POST"): Permission.CUSTOMER_READ,
+    ("customer_tools.open_view", "GET"): Permission.CUSTOMER_READ,  # shared views: the department; private: 404
+    ("customer_tools.rename_view", "POST"): Permission.CUSTOMER_READ,  # the owner only: 404 for everyone else
+    ("customer_tools.delete_view", "POST"): Permission.CUSTOMER_READ,
+    ("customer_tools.export", "POST"): Permission.CUSTOMER_EXPORT,
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer
@@ -172,6 +184,20 @@ class World:
             uow.commit()
         return str(job_id)
 
+    def tag_id(self) -> str:
+        with self.engine.begin() as connection:
+            name = "matrix-" + secrets.token_hex(3)
+            return str(connection.execute(text("INSERT INTO tags (name, name_key) VALUES (:n, :n) RETURNING id"),
+                                          {"n": name}).scalar())
+
+    def view_id(self) -> str:
+        """A view the administrator shared with the sales department."""
+        with self.engine.begin() as connection:
+            return str(connection.execute(text(
+                "INSERT INTO saved_views (owner_id, name, query, shared_department_id, created_at) "
+                "VALUES (:owner, 'Leads', 'stage=lead', :dept, CURRENT_TIMESTAMP) RETURNING id"),
+                {"owner": self.users["administrator"].user_id, "dept": self.department}).scalar())
+
     def public_id(self) -> str:
         return secrets.token_hex(16)
 
@@ -182,7 +208,7 @@ class World:
 PLACEHOLDERS: dict[str, Callable[[World], str]] = {
     "customer_id": World.customer_id, "user_id": World.user_id, "token": World.token, "filename": World.filename,
     "public_id": World.public_id, "event_id": World.event_id, "key": World.key, "field": lambda _: "phone",
-    "department_id": World.department_id, "job_id": World.job_id,
+    "department_id": World.department_id, "job_id": World.job_id, "tag_id": World.tag_id, "view_id": World.view_id,
 }
 
 

@@ -267,6 +267,7 @@ tags = Table(
     "tags", metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(40), nullable=False, unique=True),
+    Column("name_key", String(80), nullable=False, unique=True),  # case-folded name: one tag whatever the case
 )
 
 customer_tags = Table(
@@ -274,4 +275,16 @@ customer_tags = Table(
     Column("customer_id", ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True),
     Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
     Index("ix_customer_tags_tag", "tag_id", "customer_id"),
+)
+
+saved_views = Table(
+    "saved_views", metadata,  # a named customer-list query; shared with a department subtree when set
+    Column("id", Integer, primary_key=True),
+    Column("owner_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(60), nullable=False),
+    Column("query", String(1000), nullable=False),
+    Column("shared_department_id", ForeignKey("departments.id", ondelete="CASCADE"), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_saved_views_owner", "owner_id", "name"),
+    Index("ix_saved_views_shared", "shared_department_id", "name"),
 )

@@ -14,6 +14,8 @@ from adapters.sqlalchemy.customers import SqlCustomerRepository, SqlFollowUpRepo
 from adapters.sqlalchemy.identity import SqlSessionRepository, SqlUserRepository
 from adapters.sqlalchemy.jobs import SqlJobRepository
 from adapters.sqlalchemy.roles import SqlRoleRepository
+from adapters.sqlalchemy.saved_views import SqlSavedViewRepository
+from adapters.sqlalchemy.tags import SqlTagRepository
 from domain.shared.errors import Conflict
 
 
@@ -40,6 +42,8 @@ class SqlUnitOfWork:
         self.departments = SqlDepartmentRepository(self._connection)
         self.contracts = SqlContractRepository(self._connection)
         self.jobs = SqlJobRepository(self._connection)
+        self.tags = SqlTagRepository(self._connection)
+        self.saved_views = SqlSavedViewRepository(self._connection)
         self.audit = SqlAuditLog(self._connection)
         return self
 
