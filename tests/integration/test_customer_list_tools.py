@@ -63,11 +63,15 @@ def archived(engine: Engine) -> set[int]:
 
 
 class TestBulk:
+    @pytest.fixture
+    def ids(self, deps: Dependencies, team: Team) -> list[int]:
+        """Two customers of the manager's department subtree, one of another department."""
+        return [customer(deps, team.rep, "甲公司"), customer(deps, team.other, "乙公司"),
+                customer(deps, team.far, "Far Away Ltd")]
+
     def test_confirmation_counts_only_customers_in_scope_and_changes_nothing(
-        self, client: FlaskClient, deps: Dependencies, engine: Engine, team: Team
+        self, client: FlaskClient, deps: Dependencies, engine: Engine, team: Team, ids: list[int]
     ) -> None:
-        ids = [customer(deps, team.rep, "甲公司"), customer(deps, team.other, "乙公司"),
-               customer(deps, team.far, "Far Away Ltd")]
         token = signed_in(client, deps, team.manager)
 
         response = client.post("/customers/bulk/archive", data={"csrf_token": token, "ids": [str(i) for i in ids]},
@@ -79,10 +83,8 @@ class TestBulk:
         assert archived(engine) == set() and audit(engine, "customer.archived") == []
 
     def test_confirmed_archive_is_one_transaction_with_one_audit_per_customer(
-        self, client: FlaskClient, deps: Dependencies, engine: Engine, team: Team
+        self, client: FlaskClient, deps: Dependencies, engine: Engine, team: Team, ids: list[int]
     ) -> None:
-        ids = [customer(deps, team.rep, "甲公司"), customer(deps, team.other, "乙公司"),
-               customer(deps, team.far, "Far Away Ltd")]
         token = signed_in(client, deps, team.manager)
 
         response = client.post("/customers/bulk/archive", headers=RESULTS, data={
