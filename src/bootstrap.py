@@ -35,6 +35,7 @@ from adapters.keys import ENV_KEYS, load_key_ring, load_secret_key
 from adapters.rotation import RotationRefused, retire_old_keys, rotate_keys
 from adapters.schedule import run_daily
 from adapters.seed import seed_demo
+from adapters.spreadsheets import XlsxFile
 from adapters.sqlalchemy.audit_guard import app_role_grants
 from adapters.sqlalchemy.engine import make_engine, reader
 from adapters.sqlalchemy.migrate import is_current, upgrade
@@ -43,10 +44,12 @@ from domain.audit.verify import verify_chain
 from domain.contracts.numbering import DEFAULT_PATTERN, InvalidPattern, NumberPattern
 from domain.contracts.reminder_services import run_contracts_daily
 from domain.contracts.reminders import DailyReport, local_today
+from domain.customers.export import EXPORT_KIND, export_handler
 from domain.identity.login import issue_setup_token
 from domain.identity.models import Actor, SessionPolicy
 from domain.identity.sessions import purge_idle_sessions
-from domain.jobs.services import run_job
+from domain.jobs.services import register, run_job
+from domain.shared.spreadsheet import CsvFile
 from web.app import create_app
 from web.deps import Dependencies
 
@@ -101,6 +104,7 @@ def build_dependencies(engine: Engine, keys_dir: Path, policy: SessionPolicy | N
 
     huey = make_huey(keys_dir, os.environ.get("REDIS_URL"), immediate_jobs)
     run_daily(huey, "houtai.contracts_daily", 1, lambda: _contracts_daily(uow, None))
+    register(EXPORT_KIND, export_handler({"csv": CsvFile(), "xlsx": XlsxFile()}))
     return Dependencies(
         uow=uow, reader=lambda: SqlUnitOfWork(read_engine, crypto),
         clock=SystemClock(), hasher=hasher or Argon2PasswordHasher(), cipher=cipher,

@@ -12,6 +12,7 @@ from domain.audit.models import AuditEvent, AuditQuery, AuditRecord, ChainHead
 from domain.contracts.attachments import Attachment
 from domain.contracts.models import Amendment, Contract, ContractListQuery, ContractStatus, ContractSummary
 from domain.contracts.reminders import Approaching, ContractDue
+from domain.customers.list_models import SavedView, Tag
 from domain.customers.models import Customer, CustomerListQuery, CustomerSummary, FollowUp
 from domain.identity.models import Actor, AuthSession, User
 from domain.identity.permissions import DEFAULT_ROLES, Role, Scope, combined_permissions, combined_scopes
@@ -387,6 +388,9 @@ class FakeCustomerRepository:
         return Page(items, encode_cursor((page[-1].created_at.isoformat(), page[-1].id or 0)) if more else None,
                     None)
 
+    def contacts(self, customer_ids: Sequence[int]) -> dict[int, tuple[str | None, str | None]]:
+        return {i: (self.rows[i].fields.phone, self.rows[i].fields.email) for i in customer_ids if i in self.rows}
+
     def credit_code_holder(self, credit_code: str) -> int | None:
         return next((i for i, c in self.rows.items() if c.fields.credit_code == credit_code), None)
 
@@ -724,6 +728,70 @@ class FakeNumberSequences:
         return self.values[key]
 
 
+class FakeTagRepository:
+    def __init__(self, customers: FakeCustomerRepository) -> None:
+        self.tags: dict[int, Tag] = {}
+        self.links: set[tuple[int, int]] = set()  # (customer id, tag id)
+        self._customers = customers
+
+    def get(self, tag_id: int) -> Tag | None:
+        return self.tags.get(tag_id)
+
+    def find(self, key: str) -> Tag | None:
+        return next((t for t in self.tags.values() if t.name.casefold() == key), None)
+
+    def add(self, name: str, key: str) -> Tag:
+        tag = Tag(len(self.tags) + 1, name)
+        self.tags[tag.id] = tag
+        return tag
+
+    def all(self, limit: int = 500) -> list[Tag]:
+        return sorted(self.tags.values(), key=lambda t: (t.name.casefold(), t.id))[:limit]
+
+    def of_customers(self, customer_ids: Sequence[int], actor: Actor) -> dict[int, list[Tag]]:
+        visible = [i for i in customer_ids if self._customers.get(i, actor) is not None]
+        found = {i: [t for t in self.all() if (i, t.id) in self.links] for i in visible}
+        return {i: tags for i, tags in found.items() if tags}
+
+    def attach(self, customer_id: int, tag_id: int) -> bool:
+        new = (customer_id, tag_id) not in self.links
+        self.links.add((customer_id, tag_id))
+        return new
+
+    def detach(self, customer_id: int, tag_id: int) -> bool:
+        had = (customer_id, tag_id) in self.links
+        self.links.discard((customer_id, tag_id))
+        return had
+
+
+class FakeSavedViewRepository:
+    def __init__(self, users: FakeUserRepository) -> None:
+        self.rows: dict[int, SavedView] = {}
+        self._users = users
+
+    def add(self, view: SavedView) -> int:
+        view_id = len(self.rows) + 1
+        self.rows[view_id] = replace(view, id=view_id)
+        return view_id
+
+    def get(self, view_id: int) -> SavedView | None:
+        return self.rows.get(view_id)
+
+    def visible_to(self, actor: Actor) -> list[SavedView]:
+        def shared(v: SavedView) -> bool:
+            return v.shared_department_id is not None and self._users.within(actor.department_id,
+                                                                             v.shared_department_id)
+        views = sorted(self.rows.values(), key=lambda v: (v.name, v.id or 0))
+        return [v for v in views if v.owner_id == actor.user_id] + \
+            [v for v in views if v.owner_id != actor.user_id and shared(v)]
+
+    def rename(self, view_id: int, name: str) -> None:
+        self.rows[view_id] = replace(self.rows[view_id], name=name)
+
+    def delete(self, view_id: int) -> None:
+        del self.rows[view_id]
+
+
 class FakeUnitOfWork:
     """Commits are recorded; an uncommitted block leaves `committed` False (no rollback of fakes needed)."""
 
@@ -741,6 +809,8 @@ class FakeUnitOfWork:
         self.delegations = FakeDelegationRepository()
         self.approvals = FakeApprovalRepository(self.users, self.delegations)
         self.sequences = FakeNumberSequences()
+        self.tags = FakeTagRepository(self.customers)
+        self.saved_views = FakeSavedViewRepository(self.users)
         self.audit = FakeAuditLog(self.users)
         self.commits = 0
 

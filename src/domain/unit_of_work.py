@@ -9,6 +9,7 @@ from domain.approvals.ports import ApprovalRepository, DelegationRepository
 from domain.audit.ports import AuditLog
 from domain.contracts.ports import ContractRepository
 from domain.contracts.upkeep_ports import ContractAttachmentRepository, ContractReminderRepository
+from domain.customers.list_ports import SavedViewRepository, TagRepository
 from domain.customers.ports import CustomerRepository, FollowUpRepository
 from domain.identity.ports import SessionRepository, UserRepository
 from domain.jobs.ports import JobRepository
@@ -44,6 +45,10 @@ class UnitOfWork(Protocol):
     def delegations(self) -> DelegationRepository: ...
     @property
     def sequences(self) -> NumberSequences: ...
+    @property
+    def tags(self) -> TagRepository: ...
+    @property
+    def saved_views(self) -> SavedViewRepository: ...
     @property
     def audit(self) -> AuditLog: ...
 

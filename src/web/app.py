@@ -86,6 +86,8 @@ def _blueprints(app: Flask) -> None:
     from web.contracts.attachments import bp as contract_attachments_bp
     from web.contracts.lifecycle import bp as contract_lifecycle_bp
     from web.contracts.views import bp as contracts_bp
+    from web.customer_lists.bulk import bp as customer_bulk_bp
+    from web.customer_lists.tools import bp as customer_tools_bp
     from web.customers.views import bp as customers_bp
     from web.jobs.views import bp as jobs_bp
     from web.system.views import bp as system_bp
@@ -95,7 +97,8 @@ def _blueprints(app: Flask) -> None:
     for blueprint in (system_bp, auth_bp, links_bp, account_bp, user_sessions_bp, customers_bp, audit_bp,
                       users_bp, user_actions_bp, departments_bp, roles_bp, access_check_bp, jobs_bp,
                       approvals_bp, approval_rules_bp, delegation_bp, contracts_bp, contract_lifecycle_bp,
-                      amendments_bp, contract_attachments_bp, work_bp):
+                      amendments_bp, contract_attachments_bp, work_bp, customer_bulk_bp,
+                      customer_tools_bp):
         app.register_blueprint(blueprint)
     register_template_helpers(app)
     register_labels(app)

@@ -55,6 +55,10 @@ ERRORS = {
     "scope.unknown": _l("Choose one of the offered record scopes; reload the page and try again."),
     "username.taken": _l("This username is taken; choose another one."),
     "roles.required": _l("Choose at least one role."),
+    "selection.empty": _l("Select at least one customer: tick its box, or press x on its row."),
+    "selection.too_many": _l("Select at most 500 customers at a time; narrow the filters or split the change."),
+    "tag.unknown": _l("No customer carries this tag; pick one of the suggested tags."),
+    "view.no_department": _l("You belong to no department, so the view can only be yours; choose “Only me”."),
     "department.cycle": _l("A department cannot move below itself or its own sub-departments; choose another parent."),
     "approval.no_approver": _l("Nobody but you could approve this under the approval rules, and nobody approves their "
                                "own documents. Ask an administrator to adjust the approval rules or the department "

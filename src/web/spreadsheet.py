@@ -1,29 +1,5 @@
-"""CSV downloads that spreadsheets open safely: UTF-8 with BOM, formula characters neutralised (SECURITY I7)."""
+"""CSV downloads that spreadsheets open safely (the rules live in domain.shared.spreadsheet, shared with exports)."""
 
-import csv
-import io
-from collections.abc import Iterable, Iterator, Sequence
+from domain.shared.spreadsheet import FORMULA_START, csv_lines, safe_cell
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    """The value as text; a leading = + - @ tab or CR gets a ' so Excel and LibreOffice show it, not run it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
-    """The CSV as lines to stream: a BOM first (Excel then reads UTF-8, so Chinese shows correctly), then rows."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for number, row in enumerate(_chain(header, rows)):
-        writer.writerow([safe_cell(cell) for cell in row])
-        yield ("\ufeff" if number == 0 else "") + buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-
-
-def _chain(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[Sequence[object]]:
-    yield header
-    yield from rows
+__all__ = ["FORMULA_START", "csv_lines", "safe_cell"]

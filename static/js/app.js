@@ -58,7 +58,9 @@
       if (cancel(event.target)) event.preventDefault();
       return;
     }
-    if (event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (rowKey(event)) { event.preventDefault(); return; }
+    if (typingIn(event.target)) return;
     if (event.key === "?") {
       const dialog = helpDialog();
       if (dialog && !dialog.open) { dialog.showModal(); event.preventDefault(); }
@@ -71,6 +73,68 @@
     if (element.matches("input, textarea, select")) { element.focus(); element.select && element.select(); }
     else { element.click(); }
   });
+
+  // Row selection on lists with [data-selectable-rows]: j/k move between rows, x toggles the row's box.
+  // A row's own checkbox counts as "on the row", every other field keeps its keys.
+  function rowKey(event) {
+    if (!["j", "k", "x"].includes(event.key)) return false;
+    const target = event.target instanceof Element ? event.target : null;
+    const onBox = target && target.matches("input[data-row-select]");
+    if (typingIn(target) && !onBox) return false;
+    const rows = Array.from(document.querySelectorAll("[data-selectable-rows] tr[data-row]"));
+    if (!rows.length) return false;
+    const current = target && target.closest("tr[data-row]");
+    if (event.key === "x") {
+      const box = current && current.querySelector("input[data-row-select]");
+      if (!box) return false;
+      box.checked = !box.checked;
+      lastBox = box;
+      countSelected();
+      return true;
+    }
+    const index = rows.indexOf(current);
+    const next = event.key === "j" ? Math.min(index + 1, rows.length - 1) : Math.max(index - 1, 0);
+    rows[index < 0 ? 0 : next].focus();
+    return true;
+  }
+
+  let lastBox = null;
+
+  function rowBoxes() { return Array.from(document.querySelectorAll("input[data-row-select]")); }
+
+  function countSelected() {
+    const output = document.querySelector("[data-selected-count]");
+    const all = document.querySelector("input[data-select-all]");
+    const boxes = rowBoxes();
+    const checked = boxes.filter(function (box) { return box.checked; }).length;
+    if (output) output.textContent = (output.dataset.label || "#").replace("#", String(checked));
+    if (all) {
+      all.checked = boxes.length > 0 && checked === boxes.length;
+      all.indeterminate = checked > 0 && checked < boxes.length;
+    }
+  }
+
+  // Shift-click selects the range from the last box clicked; the header box selects the whole page.
+  document.addEventListener("click", function (event) {
+    const box = event.target instanceof Element && event.target.closest("input[data-row-select]");
+    if (!box) return;
+    if (event.shiftKey && lastBox && lastBox !== box) {
+      const boxes = rowBoxes();
+      const [from, to] = [boxes.indexOf(lastBox), boxes.indexOf(box)].sort(function (a, b) { return a - b; });
+      if (from >= 0) boxes.slice(from, to + 1).forEach(function (b) { b.checked = box.checked; });
+    }
+    lastBox = box;
+    countSelected();
+  });
+
+  document.addEventListener("change", function (event) {
+    const all = event.target instanceof Element && event.target.closest("input[data-select-all]");
+    if (!all) return;
+    rowBoxes().forEach(function (box) { box.checked = all.checked; });
+    countSelected();
+  });
+
+  document.addEventListener("htmx:afterSettle", function () { lastBox = null; countSelected(); });
 
   document.addEventListener("click", function (event) {
     const opener = event.target instanceof Element && event.target.closest("[data-shortcut-help]");

@@ -28,8 +28,9 @@ PG_ADMIN = os.environ.get("HOUTAI_TEST_PG_ADMIN", "postgresql://postgres@127.0.0
 PG_DATABASE = os.environ.get("HOUTAI_TEST_PG_DATABASE", "houtai_test")
 TABLES = ("approval_tasks", "approval_requests", "approval_rule_steps", "approval_rules", "delegations",
           "jobs", "contract_attachments", "contract_reminders", "contract_amendments", "number_sequences",
-          "contracts", "customer_tags", "tags", "follow_ups", "customers", "recovery_codes", "auth_sessions",
-          "user_tokens", "user_roles", "users", "departments", "setup_tokens", "audit_events")  # children first
+          "contracts", "saved_views", "customer_tags", "tags", "follow_ups", "customers", "recovery_codes",
+          "auth_sessions", "user_tokens", "user_roles", "users", "departments", "setup_tokens",
+          "audit_events")  # children first
 
 
 def _postgres_url() -> str | None:

@@ -136,6 +136,18 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("contract_attachments.remove", "POST"): Permission.CONTRACT_UPDATE,
     ("work.index", "GET"): Permission.CONTRACT_READ,
     ("work.acknowledge", "POST"): Permission.CONTRACT_READ,  # the contract's owner only: 404 for everyone else
+    ("customer_bulk.assign", "POST"): Permission.CUSTOMER_ASSIGN,
+    ("customer_bulk.add_tag", "POST"): Permission.CUSTOMER_UPDATE,
+    ("customer_bulk.remove_tag", "POST"): Permission.CUSTOMER_UPDATE,
+    ("customer_bulk.stage", "POST"): Permission.CUSTOMER_UPDATE,
+    ("customer_bulk.archive", "POST"): Permission.CUSTOMER_ARCHIVE,
+    ("customer_tools.add_tag", "POST"): Permission.CUSTOMER_UPDATE,
+    ("customer_tools.remove_tag", "POST"): Permission.CUSTOMER_UPDATE,
+    ("customer_tools.save_view", "POST"): Permission.CUSTOMER_READ,
+    ("customer_tools.open_view", "GET"): Permission.CUSTOMER_READ,  # shared views: the department; private: 404
+    ("customer_tools.rename_view", "POST"): Permission.CUSTOMER_READ,  # the owner only: 404 for everyone else
+    ("customer_tools.delete_view", "POST"): Permission.CUSTOMER_READ,
+    ("customer_tools.export", "POST"): Permission.CUSTOMER_EXPORT,
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer
@@ -257,6 +269,19 @@ class World:
                 owner.user_id, now))
             uow.commit()
         return str(attachment_id)
+    def tag_id(self) -> str:
+        with self.engine.begin() as connection:
+            name = "matrix-" + secrets.token_hex(3)
+            return str(connection.execute(text("INSERT INTO tags (name, name_key) VALUES (:n, :n) RETURNING id"),
+                                          {"n": name}).scalar())
+
+    def view_id(self) -> str:
+        """A view the administrator shared with the sales department."""
+        with self.engine.begin() as connection:
+            return str(connection.execute(text(
+                "INSERT INTO saved_views (owner_id, name, query, shared_department_id, created_at) "
+                "VALUES (:owner, 'Leads', 'stage=lead', :dept, CURRENT_TIMESTAMP) RETURNING id"),
+                {"owner": self.users["administrator"].user_id, "dept": self.department}).scalar())
 
     def public_id(self) -> str:
         return secrets.token_hex(16)
@@ -279,6 +304,7 @@ PLACEHOLDERS: dict[str, Callable[[World], str]] = {
     "department_id": World.department_id, "job_id": World.job_id, "rule_id": World.rule_id, "task_id": World.task_id,
     "contract_id": World.contract_id, "number": lambda _: "1",
     "attachment_id": World.attachment_id,
+    "tag_id": World.tag_id, "view_id": World.view_id,
 }
 
 

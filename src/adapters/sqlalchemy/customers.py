@@ -1,5 +1,6 @@
 """SQL repositories for customers and follow-ups. The record scope is part of every customer query."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from adapters.crypto.fields import FieldCrypto
 from adapters.sqlalchemy.identity import subtree
 from adapters.sqlalchemy.scope import record_scope
 from adapters.sqlalchemy.tables import customers, departments, follow_ups, users
+from adapters.sqlalchemy.tags import tagged
 from domain.customers.models import (
     Customer,
     CustomerFields,
@@ -75,6 +77,13 @@ class SqlCustomerRepository:
             customers.c.id == customer.id, customers.c.version == expected_version).values(self._values(customer)))
         return result.rowcount == 1
 
+    def contacts(self, customer_ids: Sequence[int]) -> dict[int, tuple[str | None, str | None]]:
+        if not customer_ids:
+            return {}
+        rows = self._db.execute(select(customers.c.id, customers.c.phone_enc, customers.c.email_enc)
+                                .where(customers.c.id.in_(customer_ids)))
+        return {r.id: (self._crypto.open(r.phone_enc), self._crypto.open(r.email_enc)) for r in rows}
+
     def credit_code_holder(self, credit_code: str) -> int | None:
         return self._db.execute(select(customers.c.id).where(customers.c.credit_code == credit_code)).scalar()
 
@@ -110,6 +119,8 @@ class SqlCustomerRepository:
             statement = statement.where(customers.c.stage == query.stage.value)
         if query.owner_id:
             statement = statement.where(customers.c.owner_id == query.owner_id)
+        if query.tag_id:
+            statement = statement.where(customers.c.id.in_(tagged(query.tag_id)))
         if query.text:
             statement = statement.where(self._text_match(query.text))
         return statement

@@ -298,6 +298,7 @@ tags = Table(
     "tags", metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(40), nullable=False, unique=True),
+    Column("name_key", String(80), nullable=False, unique=True),  # case-folded name: one tag whatever the case
 )
 
 customer_tags = Table(
@@ -399,3 +400,14 @@ number_sequences = Table(
 Index("ix_contracts_customer_created", contracts.c.customer_id, contracts.c.created_at, contracts.c.id)
 Index("ix_contracts_status_created", contracts.c.status, contracts.c.created_at, contracts.c.id)
 Index("ix_contracts_predecessor", contracts.c.predecessor_id)
+saved_views = Table(
+    "saved_views", metadata,  # a named customer-list query; shared with a department subtree when set
+    Column("id", Integer, primary_key=True),
+    Column("owner_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(60), nullable=False),
+    Column("query", String(1000), nullable=False),
+    Column("shared_department_id", ForeignKey("departments.id", ondelete="CASCADE"), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_saved_views_owner", "owner_id", "name"),
+    Index("ix_saved_views_shared", "shared_department_id", "name"),
+)

@@ -16,7 +16,9 @@ from adapters.sqlalchemy.customers import SqlCustomerRepository, SqlFollowUpRepo
 from adapters.sqlalchemy.identity import SqlSessionRepository, SqlUserRepository
 from adapters.sqlalchemy.jobs import SqlJobRepository
 from adapters.sqlalchemy.roles import SqlRoleRepository
+from adapters.sqlalchemy.saved_views import SqlSavedViewRepository
 from adapters.sqlalchemy.sequences import SqlNumberSequences
+from adapters.sqlalchemy.tags import SqlTagRepository
 from domain.shared.errors import Conflict
 
 
@@ -48,6 +50,8 @@ class SqlUnitOfWork:
         self.approvals = SqlApprovalRepository(self._connection)
         self.delegations = SqlDelegationRepository(self._connection)
         self.sequences = SqlNumberSequences(self._connection)
+        self.tags = SqlTagRepository(self._connection)
+        self.saved_views = SqlSavedViewRepository(self._connection)
         self.audit = SqlAuditLog(self._connection)
         return self
 

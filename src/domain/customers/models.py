@@ -110,6 +110,7 @@ class CustomerListQuery:
     text: str = ""
     stage: CustomerStage | None = None
     owner_id: int | None = None
+    tag_id: int | None = None
     sort: str = "-created"
     after: str | None = None
     before: str | None = None

@@ -1,5 +1,6 @@
 """Customer ports."""
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from domain.customers.models import Customer, CustomerListQuery, CustomerSummary, FollowUp
@@ -19,6 +20,9 @@ class CustomerRepository(Protocol):
         """Write the customer if the stored version still equals `expected_version`."""
         ...
     def search(self, query: CustomerListQuery, actor: Actor) -> Page[CustomerSummary]: ...
+    def contacts(self, customer_ids: Sequence[int]) -> dict[int, tuple[str | None, str | None]]:
+        """(phone, e-mail) in clear of customers already read through the scope (exports mask them)."""
+        ...
     def credit_code_holder(self, credit_code: str) -> int | None:
         """The id of the customer registered under `credit_code`, in any scope (uniqueness is global)."""
         ...

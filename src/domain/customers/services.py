@@ -1,11 +1,12 @@
 """Customer use cases. Every one checks the actor's permission and reads through the record scope."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from domain.audit.models import AuditEvent, Values, changed_values
 from domain.customers.errors import CustomerArchived
+from domain.customers.list_models import Tag
 from domain.customers.models import (
     SENSITIVE_FIELDS,
     Customer,
@@ -30,6 +31,7 @@ class CustomerDetail:
     customer: Customer
     owner_name: str
     follow_ups: list[FollowUp]
+    tags: list[Tag] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,8 @@ def get_customer(customer_id: int, *, actor: Actor, uow: UnitOfWork) -> Customer
     with uow:
         customer = _in_scope(customer_id, actor, uow)
         owner = uow.users.names({customer.owner_id}).get(customer.owner_id, "")
-        return CustomerDetail(customer, owner, uow.follow_ups.for_customer(customer_id))
+        tags = uow.tags.of_customers([customer_id], actor).get(customer_id, [])
+        return CustomerDetail(customer, owner, uow.follow_ups.for_customer(customer_id), tags)
 
 
 def assignable_owners(*, actor: Actor, uow: UnitOfWork) -> list[tuple[int, str]]:

@@ -12,12 +12,12 @@ from domain.customers.errors import CustomerArchived
 from domain.identity.access import require
 from domain.identity.permissions import Permission
 from domain.shared.errors import Conflict, StaleVersion, ValidationFailed
+from web.customer_lists.context import list_context
 from web.customers.forms import conflicting, form_values, masks_of, values_of, version_of
 from web.deps import deps
 from web.guard import current_actor
 from web.htmx import hx_target, render, see_other
 from web.i18n import error_messages
-from web.listing import customer_query
 from web.why import customer_why
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
@@ -28,11 +28,7 @@ SENSITIVE = {f"sensitive-{field}": "customers/_sensitive.html" for field in ("ph
 
 @bp.get("")
 def index() -> HttpResponse:
-    query = customer_query(request.args)
-    found = services.list_customers(query, actor=current_actor(), uow=deps().reader(),
-                                    with_owner_filter=hx_target() != "customer-results")
-    return render("customers/index.html", RESULTS, page=found.page, query=query, owners=found.owners,
-                  base=url_for(".index"))
+    return render("customers/index.html", RESULTS, **list_context(request.args, full=hx_target() != "customer-results"))
 
 
 @bp.get("/new")

@@ -1,0 +1,51 @@
+"""SQL repository for saved views of the customer list."""
+
+from typing import Any
+
+from sqlalchemy import Connection, Row, delete, insert, or_, select, update
+
+from adapters.sqlalchemy.tables import departments, saved_views, users
+from domain.customers.list_models import SavedView
+from domain.identity.models import Actor
+
+_VIEWS = select(saved_views, users.c.display_name).join(users, users.c.id == saved_views.c.owner_id)
+
+
+class SqlSavedViewRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._db = connection
+
+    def add(self, view: SavedView) -> int:
+        return int(self._db.execute(insert(saved_views).values(
+            owner_id=view.owner_id, name=view.name, query=view.query,
+            shared_department_id=view.shared_department_id, created_at=view.created_at,
+        ).returning(saved_views.c.id)).scalar_one())
+
+    def get(self, view_id: int) -> SavedView | None:
+        row = self._db.execute(_VIEWS.where(saved_views.c.id == view_id)).first()
+        return _to_view(row) if row else None
+
+    def visible_to(self, actor: Actor) -> list[SavedView]:
+        shared = saved_views.c.shared_department_id.in_(self._own_and_above(actor.department_id))
+        rows = self._db.execute(_VIEWS.where(or_(saved_views.c.owner_id == actor.user_id, shared))
+                                .order_by(saved_views.c.name, saved_views.c.id).limit(200))
+        views = [_to_view(row) for row in rows]
+        return [v for v in views if v.owner_id == actor.user_id] + [v for v in views if v.owner_id != actor.user_id]
+
+    def rename(self, view_id: int, name: str) -> None:
+        self._db.execute(update(saved_views).where(saved_views.c.id == view_id).values(name=name))
+
+    def delete(self, view_id: int) -> None:
+        self._db.execute(delete(saved_views).where(saved_views.c.id == view_id))
+
+    def _own_and_above(self, department_id: int | None) -> list[int]:
+        """The department and its ancestors, read from its materialised path ("/1/4/")."""
+        if department_id is None:
+            return []
+        path = self._db.execute(select(departments.c.path).where(departments.c.id == department_id)).scalar()
+        return [int(part) for part in (path or "").split("/") if part.isdigit()]
+
+
+def _to_view(row: Row[Any]) -> SavedView:
+    return SavedView(row.id, row.owner_id, row.name, row.query, row.shared_department_id, row.created_at,
+                     row.display_name)
