@@ -7,7 +7,7 @@ from domain.administration.ports import DepartmentRepository
 from domain.administration.role_ports import RoleRepository
 from domain.audit.ports import AuditLog
 from domain.contracts.ports import ContractRepository
-from domain.customers.ports import CustomerRepository, FollowUpRepository
+from domain.customers.ports import ContactRepository, CustomerRepository, FollowUpRepository, MergeRepository
 from domain.identity.ports import SessionRepository, UserRepository
 from domain.jobs.ports import JobRepository
 
@@ -23,6 +23,10 @@ class UnitOfWork(Protocol):
     def customers(self) -> CustomerRepository: ...
     @property
     def follow_ups(self) -> FollowUpRepository: ...
+    @property
+    def contacts(self) -> ContactRepository: ...
+    @property
+    def merges(self) -> MergeRepository: ...
     @property
     def roles(self) -> RoleRepository: ...
     @property
