@@ -7,6 +7,8 @@ from flask_babel import Babel, get_translations, lazy_gettext as _l, lazy_pgette
 LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
 
 STAGES = {"lead": _l("Lead"), "prospect": _l("Prospect"), "customer": _l("Customer"), "lost": _l("Lost")}
+LEVELS = {"A": _l("A (key account)"), "B": _l("B"), "C": _l("C")}
+MOVES = {"contacts": _l("Contacts"), "follow_ups": _l("Follow-ups"), "contracts": _l("Contracts"), "tags": _l("Tags")}
 FOLLOW_UP_KINDS = {"call": _l("Call"), "visit": _l("Visit"), "email": _l("E-mail"), "wechat": _l("WeChat"),
                    "note": _l("Note")}
 INDUSTRIES = {
@@ -55,6 +57,10 @@ ERRORS = {
     "scope.unknown": _l("Choose one of the offered record scopes; reload the page and try again."),
     "username.taken": _l("This username is taken; choose another one."),
     "roles.required": _l("Choose at least one role."),
+    "merge.same": _l("A customer cannot absorb itself; choose the duplicate to merge into this one."),
+    "merge.undone": _l("This merge was undone already; nothing was changed."),
+    "merge.outdated": _l("This merge can no longer be undone: its contacts, contracts, follow-ups or tags, or the "
+                         "merged customer, changed since. Move those records by hand instead."),
     "department.cycle": _l("A department cannot move below itself or its own sub-departments; choose another parent."),
 }
 
