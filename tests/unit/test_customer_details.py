@@ -189,8 +189,8 @@ class TestReminders:
 
     def test_done_needs_the_customer_in_scope(self, uow: FakeUnitOfWork) -> None:
         customer_id = customer(uow)
-        follow_up = services.add_follow_up(customer_id, {"kind": "call", "content": "x", "next_action_on": "2026-11-20"},
-                                           actor=actor(uow), uow=uow, clock=FakeClock())
+        form = {"kind": "call", "content": "x", "next_action_on": "2026-11-20"}
+        follow_up = services.add_follow_up(customer_id, form, actor=actor(uow), uow=uow, clock=FakeClock())
 
         with pytest.raises(NotFound):
             reminders.complete_follow_up(follow_up.id or 0, actor=actor(uow, 3), uow=uow, clock=FakeClock())
