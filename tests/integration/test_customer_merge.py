@@ -91,7 +91,7 @@ class TestRoundTrip:
         choose = client.get(f"/customers/{survivor}/merge").text
         confirm = client.get(f"/customers/{survivor}/merge?absorb={absorbed}").text
 
-        assert 'value="%d"' % absorbed in choose and "华宏科技" in choose
+        assert f'value="{absorbed}"' in choose and "华宏科技" in choose
         assert "Contacts: 1" in confirm and "Contracts: 1" in confirm and "Tags: 2" in confirm
         assert owners(engine) == before
 
