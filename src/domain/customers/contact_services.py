@@ -6,10 +6,10 @@ from dataclasses import replace
 from datetime import datetime
 
 from domain.audit.models import AuditEvent, Values, changed_values
-from domain.customers.contacts import Contact, ContactFields, contact_fields
+from domain.customers.contacts import Contact, contact_fields
 from domain.customers.errors import CustomerArchived
 from domain.customers.models import SENSITIVE_FIELDS
-from domain.customers.services import in_scope
+from domain.customers.services import in_scope, keep_unentered_secrets
 from domain.identity.access import require, require_fresh
 from domain.identity.models import Actor
 from domain.identity.permissions import Permission
@@ -52,7 +52,7 @@ def update_contact(
     with uow:
         _live(customer_id, actor, uow)
         contact = _current(customer_id, contact_id, expected_version, uow)
-        fields = _keep_unentered_secrets(entered, contact.fields, raw)
+        fields = keep_unentered_secrets(entered, contact.fields, raw)
         if fields == contact.fields:
             return contact
         updated = replace(contact, fields=fields, updated_at=now, version=contact.version + 1)
@@ -117,12 +117,6 @@ def _current(customer_id: int, contact_id: int, expected_version: int, uow: Unit
     if contact.version != expected_version:
         raise StaleVersion(contact.version)
     return contact
-
-
-def _keep_unentered_secrets(entered: ContactFields, stored: ContactFields, raw: Mapping[str, str]) -> ContactFields:
-    kept = {f: getattr(stored, f) for f in SENSITIVE_FIELDS
-            if getattr(entered, f) is None and raw.get(f"remove_{f}", "") != "1"}
-    return replace(entered, **kept)
 
 
 def _event(action: str, contact: Contact, actor: Actor, now: datetime, before: Values | None = None,

@@ -3,9 +3,10 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TypeVar
 
 from domain.audit.models import AuditEvent, Values, changed_values
-from domain.customers.contacts import Contact
+from domain.customers.contacts import Contact, ContactFields
 from domain.customers.errors import CustomerArchived
 from domain.customers.merge_models import Merge
 from domain.customers.models import (
@@ -26,6 +27,8 @@ from domain.shared.paging import Page
 from domain.shared.ports import Clock
 from domain.shared.sensitive import masked_values
 from domain.unit_of_work import UnitOfWork
+
+F = TypeVar("F", CustomerFields, ContactFields)
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ def update_customer(
     now = clock.now()
     with uow:
         customer = editable(customer_id, expected_version, actor, uow)
-        fields = _keep_unentered_secrets(entered, customer.fields, raw)
+        fields = keep_unentered_secrets(entered, customer.fields, raw)
         if fields == customer.fields:
             return customer
         _check_credit_code_free(fields.credit_code, customer_id, uow)
@@ -226,7 +229,8 @@ def add_follow_up(customer_id: int, raw: Mapping[str, str], *, actor: Actor, uow
     return follow_up
 
 
-def _keep_unentered_secrets(entered: CustomerFields, stored: CustomerFields, raw: Mapping[str, str]) -> CustomerFields:
+def keep_unentered_secrets(entered: F, stored: F, raw: Mapping[str, str]) -> F:
+    """Sensitive fields are write-only: left empty they keep the stored value, unless `remove_<field>` is set."""
     kept = {f: getattr(stored, f) for f in SENSITIVE_FIELDS
             if getattr(entered, f) is None and raw.get(f"remove_{f}", "") != "1"}
     return replace(entered, **kept)
