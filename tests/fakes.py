@@ -12,8 +12,18 @@ from domain.audit.models import AuditEvent, AuditQuery, AuditRecord, ChainHead
 from domain.contracts.attachments import Attachment
 from domain.contracts.models import Amendment, Contract, ContractListQuery, ContractStatus, ContractSummary
 from domain.contracts.reminders import Approaching, ContractDue
+from domain.customers.contacts import Contact
 from domain.customers.list_models import SavedView, Tag
-from domain.customers.models import Customer, CustomerListQuery, CustomerSummary, FollowUp
+from domain.customers.merge_models import Merge, MovedRows
+from domain.customers.models import (
+    Customer,
+    CustomerListQuery,
+    CustomerSummary,
+    DueFollowUp,
+    DuplicateCandidate,
+    FollowUp,
+)
+from domain.customers.names import name_key
 from domain.identity.models import Actor, AuthSession, User
 from domain.identity.permissions import DEFAULT_ROLES, Role, Scope, combined_permissions, combined_scopes
 from domain.jobs.models import Job, JobStatus
@@ -354,6 +364,7 @@ class FakeCustomerRepository:
     def __init__(self, users: FakeUserRepository) -> None:
         self.rows: dict[int, Customer] = {}
         self._users = users
+        self.refreshed: list[int] = []
 
     def add(self, customer: Customer) -> int:
         customer_id = len(self.rows) + 1
@@ -401,6 +412,20 @@ class FakeCustomerRepository:
     def department_of(self, department_id: int | None, actor: Actor) -> bool:
         return actor.department_id is not None and self._users.within(department_id, actor.department_id)
 
+    def duplicates(self, name_key_: str, credit_code: str | None, phone: str | None, actor: Actor,
+                   exclude_id: int | None, limit: int) -> list[DuplicateCandidate]:
+        found = []
+        for c in self.rows.values():
+            reasons = tuple(r for r, hit in (("credit_code", bool(credit_code) and c.fields.credit_code == credit_code),
+                                             ("phone", bool(phone) and c.fields.phone == phone),
+                                             ("name", bool(name_key_) and name_key(c.name) == name_key_)) if hit)
+            if reasons and c.id != exclude_id and c.archived_at is None and self._visible(c, actor):
+                found.append(DuplicateCandidate(c.id or 0, c.name, reasons))
+        return found[:limit]
+
+    def refresh_next_action(self, customer_id: int) -> None:
+        self.refreshed.append(customer_id)
+
     def _visible(self, customer: Customer, actor: Actor) -> bool:
         scope = actor.scope("customer")
         if scope is Scope.ALL:
@@ -420,6 +445,120 @@ class FakeFollowUpRepository:
 
     def for_customer(self, customer_id: int, limit: int = 100) -> list[FollowUp]:
         return [f for f in reversed(self.rows) if f.customer_id == customer_id][:limit]
+
+    def get(self, follow_up_id: int) -> FollowUp | None:
+        return next((f for f in self.rows if f.id == follow_up_id), None)
+
+    def complete(self, follow_up_id: int, at: datetime, by: int) -> bool:
+        index = next(i for i, f in enumerate(self.rows) if f.id == follow_up_id)
+        if self.rows[index].done_at is not None:
+            return False
+        self.rows[index] = replace(self.rows[index], done_at=at)
+        return True
+
+    def due(self, author_id: int, until: date, actor: Actor, after: tuple[date, int] | None,
+            limit: int) -> list[DueFollowUp]:
+        rows = sorted((f.next_action_on, f.id or 0, f) for f in self.rows if f.author_id == author_id
+                      and f.done_at is None and f.next_action_on and f.next_action_on <= until)
+        return [DueFollowUp(i, f.customer_id, "", f.kind.value, f.content, due) for due, i, f in rows
+                if after is None or (due, i) > after][:limit]
+
+
+class FakeContactRepository:
+    def __init__(self) -> None:
+        self.rows: dict[int, Contact] = {}
+
+    def add(self, contact: Contact) -> int:
+        contact_id = len(self.rows) + 1
+        self.rows[contact_id] = replace(contact, id=contact_id)
+        return contact_id
+
+    def get(self, contact_id: int, customer_id: int) -> Contact | None:
+        contact = self.rows.get(contact_id)
+        return contact if contact and contact.customer_id == customer_id else None
+
+    def for_customer(self, customer_id: int) -> list[Contact]:
+        return [c for c in self.rows.values() if c.customer_id == customer_id]
+
+    def update(self, contact: Contact, expected_version: int) -> bool:
+        assert contact.id is not None
+        if self.rows[contact.id].version != expected_version:
+            return False
+        self.rows[contact.id] = contact
+        return True
+
+    def delete(self, contact_id: int, expected_version: int) -> bool:
+        if self.rows[contact_id].version != expected_version:
+            return False
+        del self.rows[contact_id]
+        return True
+
+
+class FakeMergeRepository:
+    """Moves the fakes' contacts, follow-ups, contracts and tags (`tags`: customer id → tag ids)."""
+
+    def __init__(self, contacts: FakeContactRepository, follow_ups: FakeFollowUpRepository,
+                 contracts: "FakeContractRepository") -> None:
+        self._contacts, self._follow_ups, self._contracts = contacts, follow_ups, contracts
+        self.tags: dict[int, set[int]] = {}
+        self.rows: dict[int, Merge] = {}
+
+    def movable(self, customer_id: int) -> MovedRows:
+        return MovedRows({i: c.version for i, c in self._contacts.rows.items() if c.customer_id == customer_id},
+                         tuple(f.id or 0 for f in self._follow_ups.rows if f.customer_id == customer_id),
+                         {i: c.version for i, c in self._contracts.rows.items() if c.customer_id == customer_id},
+                         tuple(sorted(self.tags.get(customer_id, set()))))
+
+    def move(self, rows: MovedRows, from_id: int, to_id: int) -> MovedRows:
+        self._relocate(rows, to_id)
+        held = self.tags.setdefault(to_id, set())
+        moving = tuple(t for t in rows.tags if t not in held)
+        shared = tuple(t for t in rows.tags if t in held)
+        self.tags[from_id] = self.tags.get(from_id, set()) - set(rows.tags)
+        held.update(moving)
+        return MovedRows({i: v + 1 for i, v in rows.contacts.items()}, rows.follow_ups,
+                         {i: v + 1 for i, v in rows.contracts.items()}, moving, shared)
+
+    def move_back(self, merge: Merge) -> None:
+        self._relocate(merge.moved, merge.absorbed_id)
+        self.tags[merge.survivor_id] -= set(merge.moved.tags)
+        self.tags.setdefault(merge.absorbed_id, set()).update(merge.moved.tags + merge.moved.shared_tags)
+
+    def unchanged_since(self, merge: Merge) -> bool:
+        m, s = merge.moved, merge.survivor_id
+        return (all(self._contacts.rows.get(i) and self._contacts.rows[i].customer_id == s
+                    and self._contacts.rows[i].version == v for i, v in m.contacts.items())
+                and all(self._contracts.rows.get(i) and self._contracts.rows[i].customer_id == s
+                        and self._contracts.rows[i].version == v for i, v in m.contracts.items())
+                and all(any(f.id == i and f.customer_id == s for f in self._follow_ups.rows) for i in m.follow_ups)
+                and set(m.tags) <= self.tags.get(s, set()))
+
+    def add(self, merge: Merge) -> int:
+        merge_id = len(self.rows) + 1
+        self.rows[merge_id] = replace(merge, id=merge_id)
+        return merge_id
+
+    def get(self, merge_id: int) -> Merge | None:
+        return self.rows.get(merge_id)
+
+    def mark_undone(self, merge_id: int, at: datetime, by: int) -> bool:
+        if self.rows[merge_id].undone_at is not None:
+            return False
+        self.rows[merge_id] = replace(self.rows[merge_id], undone_at=at)
+        return True
+
+    def into(self, survivor_id: int, limit: int = 20) -> list[Merge]:
+        return [m for m in reversed(self.rows.values()) if m.survivor_id == survivor_id][:limit]
+
+    def _relocate(self, rows: MovedRows, to_id: int) -> None:
+        for i in rows.contacts:
+            c = self._contacts.rows[i]
+            self._contacts.rows[i] = replace(c, customer_id=to_id, version=c.version + 1)
+        for i in rows.contracts:
+            k = self._contracts.rows[i]
+            self._contracts.rows[i] = replace(k, customer_id=to_id, version=k.version + 1)
+        self._follow_ups.rows = [replace(f, customer_id=to_id) if f.id in rows.follow_ups else f
+                                 for f in self._follow_ups.rows]
 
 
 class FakeRoleRepository:
@@ -805,6 +944,8 @@ class FakeUnitOfWork:
         self.contracts = FakeContractRepository(self.users)
         self.contract_attachments = FakeContractAttachmentRepository()
         self.contract_reminders = FakeContractReminderRepository(self.contracts)
+        self.contacts = FakeContactRepository()
+        self.merges = FakeMergeRepository(self.contacts, self.follow_ups, self.contracts)
         self.jobs = FakeJobRepository()
         self.delegations = FakeDelegationRepository()
         self.approvals = FakeApprovalRepository(self.users, self.delegations)

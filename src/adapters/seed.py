@@ -8,12 +8,13 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, insert, select, update
 
 from adapters.crypto.fields import FieldCrypto
 from adapters.sqlalchemy.tables import customers, departments, follow_ups, user_roles, users
 from domain.customers.credit_code import ALPHABET, check_character
 from domain.customers.models import INDUSTRIES, REGIONS, CustomerStage, FollowUpKind
+from domain.customers.names import name_key
 from domain.shared.sensitive import SensitiveKind
 
 CITIES = ("北京", "上海", "广州", "深圳", "杭州", "南京", "苏州", "成都", "武汉", "西安", "天津", "重庆", "青岛",
@@ -55,6 +56,9 @@ def seed_demo(engine: Engine, count: int, seed: int, crypto: FieldCrypto) -> str
                     for i in range(min(BATCH, count - start))]
             connection.execute(insert(customers), rows)
         connection.execute(insert(follow_ups), _follow_ups(rng, owners, first_id, count, now))
+        connection.execute(update(customers).where(customers.c.id >= first_id).values(next_action_on=select(
+            func.min(follow_ups.c.next_action_on)).where(follow_ups.c.customer_id == customers.c.id,
+                                                         follow_ups.c.done_at.is_(None)).scalar_subquery()))
     elapsed = time.perf_counter() - started
     return f"Seeded {count} customers in {elapsed:.1f} s ({count / max(elapsed, 1e-9):,.0f} rows/s)."
 
@@ -89,8 +93,9 @@ def _customer(rng: random.Random, owners: list[tuple[int, int]], codes: set[str]
     chinese = rng.random() < 0.5
     owner_id, department_id = rng.choice(owners)
     created = now - timedelta(days=6 * 365) * (1 - index / max(count, 1)) - timedelta(seconds=rng.randint(0, 3600))
+    name = _chinese_name(rng) if chinese else _english_name(rng)
     return {
-        "name": _chinese_name(rng) if chinese else _english_name(rng),
+        "name": name, "name_key": name_key(name),
         "credit_code": _credit_code(rng, codes) if chinese or rng.random() < 0.2 else None,
         "industry": rng.choice(INDUSTRIES), "region": rng.choice(REGIONS[:17] if chinese else REGIONS[17:]),
         "stage": rng.choices(list(CustomerStage), weights=(4, 3, 2, 1))[0].value,

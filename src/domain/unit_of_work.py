@@ -10,7 +10,7 @@ from domain.audit.ports import AuditLog
 from domain.contracts.ports import ContractRepository
 from domain.contracts.upkeep_ports import ContractAttachmentRepository, ContractReminderRepository
 from domain.customers.list_ports import SavedViewRepository, TagRepository
-from domain.customers.ports import CustomerRepository, FollowUpRepository
+from domain.customers.ports import ContactRepository, CustomerRepository, FollowUpRepository, MergeRepository
 from domain.identity.ports import SessionRepository, UserRepository
 from domain.jobs.ports import JobRepository
 from domain.shared.sequences import NumberSequences
@@ -27,6 +27,10 @@ class UnitOfWork(Protocol):
     def customers(self) -> CustomerRepository: ...
     @property
     def follow_ups(self) -> FollowUpRepository: ...
+    @property
+    def contacts(self) -> ContactRepository: ...
+    @property
+    def merges(self) -> MergeRepository: ...
     @property
     def roles(self) -> RoleRepository: ...
     @property

@@ -88,7 +88,10 @@ def _blueprints(app: Flask) -> None:
     from web.contracts.views import bp as contracts_bp
     from web.customer_lists.bulk import bp as customer_bulk_bp
     from web.customer_lists.tools import bp as customer_tools_bp
+    from web.customers.contacts import bp as contacts_bp
+    from web.customers.merges import bp as merges_bp
     from web.customers.views import bp as customers_bp
+    from web.follow_ups.views import bp as follow_ups_bp
     from web.jobs.views import bp as jobs_bp
     from web.system.views import bp as system_bp
     from web.templating import register_template_helpers
@@ -98,7 +101,7 @@ def _blueprints(app: Flask) -> None:
                       users_bp, user_actions_bp, departments_bp, roles_bp, access_check_bp, jobs_bp,
                       approvals_bp, approval_rules_bp, delegation_bp, contracts_bp, contract_lifecycle_bp,
                       amendments_bp, contract_attachments_bp, work_bp, customer_bulk_bp,
-                      customer_tools_bp):
+                      customer_tools_bp, contacts_bp, merges_bp, follow_ups_bp):
         app.register_blueprint(blueprint)
     register_template_helpers(app)
     register_labels(app)

@@ -7,6 +7,8 @@ from flask_babel import Babel, get_translations, lazy_gettext as _l, lazy_pgette
 LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
 
 STAGES = {"lead": _l("Lead"), "prospect": _l("Prospect"), "customer": _l("Customer"), "lost": _l("Lost")}
+LEVELS = {"A": _l("A (key account)"), "B": _l("B"), "C": _l("C")}
+MOVES = {"contacts": _l("Contacts"), "follow_ups": _l("Follow-ups"), "contracts": _l("Contracts"), "tags": _l("Tags")}
 FOLLOW_UP_KINDS = {"call": _l("Call"), "visit": _l("Visit"), "email": _l("E-mail"), "wechat": _l("WeChat"),
                    "note": _l("Note")}
 INDUSTRIES = {
@@ -59,6 +61,10 @@ ERRORS = {
     "selection.too_many": _l("Select at most 500 customers at a time; narrow the filters or split the change."),
     "tag.unknown": _l("No customer carries this tag; pick one of the suggested tags."),
     "view.no_department": _l("You belong to no department, so the view can only be yours; choose “Only me”."),
+    "merge.same": _l("A customer cannot absorb itself; choose the duplicate to merge into this one."),
+    "merge.undone": _l("This merge was undone already; nothing was changed."),
+    "merge.outdated": _l("This merge can no longer be undone: its contacts, contracts, follow-ups or tags, or the "
+                         "merged customer, changed since. Move those records by hand instead."),
     "department.cycle": _l("A department cannot move below itself or its own sub-departments; choose another parent."),
     "approval.no_approver": _l("Nobody but you could approve this under the approval rules, and nobody approves their "
                                "own documents. Ask an administrator to adjust the approval rules or the department "

@@ -21,7 +21,7 @@ from web.deps import Dependencies
 
 SECRET_NAME = "Canary Holdings 金丝雀有限公司"
 CREDIT_CODE = "91350100M000100Y43"
-OTHER_VALUES = {"field": "phone", "tag_id": "1"}
+OTHER_VALUES = {"field": "phone", "tag_id": "1", "contact_id": "1"}
 
 
 class FixedClock:

@@ -148,6 +148,18 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("customer_tools.rename_view", "POST"): Permission.CUSTOMER_READ,  # the owner only: 404 for everyone else
     ("customer_tools.delete_view", "POST"): Permission.CUSTOMER_READ,
     ("customer_tools.export", "POST"): Permission.CUSTOMER_EXPORT,
+    ("customers.duplicates", "GET"): Permission.CUSTOMER_READ,
+    ("customers.reassign", "POST"): Permission.CUSTOMER_ASSIGN,
+    ("contacts.add", "POST"): Permission.CUSTOMER_UPDATE,
+    ("contacts.edit", "GET"): Permission.CUSTOMER_READ,
+    ("contacts.update", "POST"): Permission.CUSTOMER_UPDATE,
+    ("contacts.remove", "POST"): Permission.CUSTOMER_UPDATE,
+    ("contacts.reveal", "POST"): Permission.CUSTOMER_REVEAL,
+    ("merges.choose", "GET"): Permission.CUSTOMER_MERGE,
+    ("merges.merge", "POST"): Permission.CUSTOMER_MERGE,
+    ("merges.undo", "POST"): Permission.CUSTOMER_MERGE,
+    ("follow_ups.mine", "GET"): Permission.CUSTOMER_READ,
+    ("follow_ups.done", "POST"): Permission.FOLLOWUP_CREATE,
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer
@@ -206,6 +218,33 @@ class World:
                 {"contract": new_id, "owner": owner})
         self.contract = int(new_id)
         return str(new_id)
+    def contact_id(self) -> str:
+        """A contact of the customer most recently made for this URL (customer_id is filled first)."""
+        with self.engine.begin() as connection:
+            customer = connection.execute(text("SELECT max(id) FROM customers")).scalar()
+            return str(connection.execute(text(
+                "INSERT INTO contacts (customer_id, name, title, notes, created_at, updated_at, version) "
+                "VALUES (:c, 'Matrix contact', '', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1) RETURNING id"),
+                {"c": customer}).scalar())
+
+    def follow_up_id(self) -> str:
+        customer = self.customer_id()
+        with self.engine.begin() as connection:
+            return str(connection.execute(text(
+                "INSERT INTO follow_ups (customer_id, author_id, kind, content, next_action_on, created_at) "
+                "VALUES (:c, :a, 'call', 'Matrix', CURRENT_DATE, CURRENT_TIMESTAMP) RETURNING id"),
+                {"c": customer, "a": self.users["sales_rep"].user_id}).scalar())
+
+    def merge_id(self) -> str:
+        """A merge of two of the sales rep's customers (nothing moved), not undone yet."""
+        survivor, absorbed = self.customer_id(), self.customer_id()
+        with self.engine.begin() as connection:
+            connection.execute(text("UPDATE customers SET archived_at = CURRENT_TIMESTAMP, version = 2 WHERE id = :a"),
+                               {"a": absorbed})
+            return str(connection.execute(text(
+                "INSERT INTO customer_merges (survivor_id, absorbed_id, moved, absorbed_version, merged_by, merged_at) "
+                "VALUES (:s, :a, '{}', 2, :by, CURRENT_TIMESTAMP) RETURNING id"),
+                {"s": survivor, "a": absorbed, "by": self.users["sales_rep"].user_id}).scalar())
 
     def user_id(self) -> str:
         name = "target-" + secrets.token_hex(3)
@@ -305,6 +344,7 @@ PLACEHOLDERS: dict[str, Callable[[World], str]] = {
     "contract_id": World.contract_id, "number": lambda _: "1",
     "attachment_id": World.attachment_id,
     "tag_id": World.tag_id, "view_id": World.view_id,
+    "contact_id": World.contact_id, "follow_up_id": World.follow_up_id, "merge_id": World.merge_id,
 }
 
 

@@ -1,7 +1,7 @@
 """SQL repositories for customers and follow-ups. The record scope is part of every customer query."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -9,7 +9,9 @@ from sqlalchemy import (
     Connection,
     Row,
     Select,
+    and_,
     false,
+    func,
     insert,
     literal,
     or_,
@@ -22,17 +24,21 @@ from sqlalchemy import (
 from adapters.crypto.fields import FieldCrypto
 from adapters.sqlalchemy.identity import subtree
 from adapters.sqlalchemy.scope import record_scope
-from adapters.sqlalchemy.tables import customers, departments, follow_ups, users
+from adapters.sqlalchemy.tables import contacts, customers, departments, follow_ups, users
 from adapters.sqlalchemy.tags import tagged
 from domain.customers.models import (
     Customer,
     CustomerFields,
+    CustomerLevel,
     CustomerListQuery,
     CustomerStage,
     CustomerSummary,
+    DueFollowUp,
+    DuplicateCandidate,
     FollowUp,
     FollowUpKind,
 )
+from domain.customers.names import name_key
 from domain.identity.models import Actor
 from domain.shared.paging import Page, decode_cursor, encode_cursor
 from domain.shared.sensitive import SensitiveKind, lookup_kind
@@ -40,7 +46,7 @@ from domain.shared.sensitive import SensitiveKind, lookup_kind
 _SORT_COLUMNS = {"-created": (customers.c.created_at, True), "created": (customers.c.created_at, False),
                  "name": (customers.c.name, False), "-name": (customers.c.name, True)}
 _SUMMARY = select(customers.c.id, customers.c.name, customers.c.credit_code, customers.c.stage, customers.c.region,
-                  users.c.display_name.label("owner_name"), customers.c.created_at
+                  users.c.display_name.label("owner_name"), customers.c.created_at, customers.c.next_action_on
                   ).join(users, users.c.id == customers.c.owner_id)
 _DENSE_HITS = 2000  # above this many trigram hits a LIKE walk in index order stops sooner
 _FTS_HITS = text("SELECT rowid FROM customers_fts WHERE customers_fts MATCH :q LIMIT :cap")
@@ -96,6 +102,26 @@ class SqlCustomerRepository:
             return False
         found = self._db.execute(subtree(actor.department_id).where(departments.c.id == department_id)).first()
         return found is not None
+
+    def duplicates(self, name_key: str, credit_code: str | None, phone: str | None, actor: Actor,
+                   exclude_id: int | None, limit: int) -> list[DuplicateCandidate]:
+        phone_index = self._crypto.index_of(SensitiveKind.PHONE, phone)
+        by_contact = select(contacts.c.customer_id).where(contacts.c.phone_index == phone_index)
+        matches = [customers.c.name_key == name_key if name_key else false(),
+                   customers.c.credit_code == credit_code if credit_code else false(),
+                   or_(customers.c.phone_index == phone_index, customers.c.id.in_(by_contact)) if phone_index
+                   else false()]
+        statement = select(customers.c.id, customers.c.name, customers.c.name_key, customers.c.credit_code,
+                           customers.c.phone_index).where(
+            or_(*matches), customers.c.archived_at.is_(None), scope_clause(actor),
+            customers.c.id != (exclude_id or 0)).order_by(customers.c.id).limit(limit)
+        return [DuplicateCandidate(row.id, row.name, _reasons(row, name_key, credit_code, phone_index))
+                for row in self._db.execute(statement)]
+
+    def refresh_next_action(self, customer_id: int) -> None:
+        earliest = select(func.min(follow_ups.c.next_action_on)).where(
+            follow_ups.c.customer_id == customer_id, follow_ups.c.done_at.is_(None)).scalar_subquery()
+        self._db.execute(update(customers).where(customers.c.id == customer_id).values(next_action_on=earliest))
 
     def search(self, query: CustomerListQuery, actor: Actor) -> Page[CustomerSummary]:
         column, descending = _SORT_COLUMNS.get(query.sort, _SORT_COLUMNS["-created"])
@@ -153,12 +179,14 @@ class SqlCustomerRepository:
             "phone_enc": self._crypto.seal(fields.phone), "email_enc": self._crypto.seal(fields.email),
             "phone_index": self._crypto.index_of(SensitiveKind.PHONE, fields.phone),
             "email_index": self._crypto.index_of(SensitiveKind.EMAIL, fields.email),
+            "name_key": name_key(fields.name), "level": fields.level.value if fields.level else None,
             "department_id": customer.department_id, "updated_at": customer.updated_at,
             "version": customer.version, "archived_at": customer.archived_at}
 
     def _to_customer(self, row: Row[Any]) -> Customer:
         fields = CustomerFields(row.name, row.credit_code, row.industry, row.region, CustomerStage(row.stage),
-                                row.owner_id, self._crypto.open(row.phone_enc), self._crypto.open(row.email_enc))
+                                row.owner_id, self._crypto.open(row.phone_enc), self._crypto.open(row.email_enc),
+                                CustomerLevel(row.level) if row.level else None)
         return Customer(row.id, fields, row.department_id, row.created_at, row.updated_at, row.created_by,
                         row.version, row.archived_at, row.form_token)
 
@@ -174,12 +202,45 @@ class SqlFollowUpRepository:
         ).returning(follow_ups.c.id)).scalar_one())
 
     def for_customer(self, customer_id: int, limit: int = 100) -> list[FollowUp]:
-        rows = self._db.execute(
-            select(follow_ups, users.c.display_name).join(users, users.c.id == follow_ups.c.author_id)
-            .where(follow_ups.c.customer_id == customer_id)
-            .order_by(follow_ups.c.created_at.desc(), follow_ups.c.id.desc()).limit(limit))
-        return [FollowUp(r.id, r.customer_id, r.author_id, FollowUpKind(r.kind), r.content, r.next_action_on,
-                         r.created_at, r.display_name) for r in rows]
+        rows = self._db.execute(_WITH_AUTHOR.where(follow_ups.c.customer_id == customer_id)
+                                .order_by(follow_ups.c.created_at.desc(), follow_ups.c.id.desc()).limit(limit))
+        return [_follow_up(row) for row in rows]
+
+    def get(self, follow_up_id: int) -> FollowUp | None:
+        row = self._db.execute(_WITH_AUTHOR.where(follow_ups.c.id == follow_up_id)).first()
+        return _follow_up(row) if row else None
+
+    def complete(self, follow_up_id: int, at: datetime, by: int) -> bool:
+        open_one = and_(follow_ups.c.id == follow_up_id, follow_ups.c.done_at.is_(None))
+        result = self._db.execute(update(follow_ups).where(open_one).values(done_at=at, done_by=by))
+        return result.rowcount == 1
+
+    def due(self, author_id: int, until: date, actor: Actor, after: tuple[date, int] | None,
+            limit: int) -> list[DueFollowUp]:
+        f = follow_ups.c
+        statement = select(f.id, f.customer_id, customers.c.name, f.kind, f.content, f.next_action_on).join(
+            customers, customers.c.id == f.customer_id).where(
+            f.author_id == author_id, f.done_at.is_(None), f.next_action_on.is_not(None), f.next_action_on <= until,
+            customers.c.archived_at.is_(None), scope_clause(actor))
+        if after is not None:
+            statement = statement.where(tuple_(f.next_action_on, f.id) > tuple_(literal(after[0]), literal(after[1])))
+        rows = self._db.execute(statement.order_by(f.next_action_on, f.id).limit(limit))
+        return [DueFollowUp(*row) for row in rows]
+
+
+_WITH_AUTHOR = select(follow_ups, users.c.display_name).join(users, users.c.id == follow_ups.c.author_id)
+
+
+def _follow_up(row: Row[Any]) -> FollowUp:
+    return FollowUp(row.id, row.customer_id, row.author_id, FollowUpKind(row.kind), row.content, row.next_action_on,
+                    row.created_at, row.display_name, row.done_at)
+
+
+def _reasons(row: Row[Any], name_key: str, credit_code: str | None, phone_index: str | None) -> tuple[str, ...]:
+    reasons = [("credit_code", bool(credit_code) and row.credit_code == credit_code),
+               ("phone", phone_index is not None and row.phone_index == phone_index),
+               ("name", bool(name_key) and row.name_key == name_key)]
+    return tuple(reason for reason, matched in reasons if matched) or ("contact_phone",)
 
 
 def _cursor_value(column: Any, value: str | int | None) -> Any:
@@ -197,8 +258,8 @@ def _page(rows: list[Row[Any]], query: CustomerListQuery, key: str, backwards: b
     rows = rows[: query.per_page]
     if backwards:
         rows.reverse()
-    items = [CustomerSummary(id_, name, code, stage, region, owner, created.date())
-             for id_, name, code, stage, region, owner, created in rows]
+    items = [CustomerSummary(id_, name, code, stage, region, owner, created.date(), next_on)
+             for id_, name, code, stage, region, owner, created, next_on in rows]
     if not rows:
         return Page(items, None, None)
 

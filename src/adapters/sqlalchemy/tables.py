@@ -168,7 +168,11 @@ customers = Table(
     Column("version", Integer, nullable=False, default=1),
     Column("archived_at", UtcDateTime, nullable=True),
     Column("form_token", String(64), nullable=True, unique=True),
+    Column("level", String(1), nullable=True),  # A/B/C, none by default
+    Column("name_key", String(200), nullable=True),  # normalised name (domain.customers.names) for duplicates
+    Column("next_action_on", Date, nullable=True),  # earliest open follow-up action: the list's overdue mark
     Index("ix_customers_created", "created_at", "id"),
+    Index("ix_customers_name_key", "name_key"),
     Index("ix_customers_name", "name", "id"),
     Index("ix_customers_stage_created", "stage", "created_at", "id"),
     Index("ix_customers_owner_created", "owner_id", "created_at", "id"),
@@ -185,7 +189,13 @@ follow_ups = Table(
     Column("content", Text, nullable=False),
     Column("next_action_on", Date, nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("done_at", UtcDateTime, nullable=True),  # the next action was carried out
+    Column("done_by", Integer, nullable=True),  # no FK: added in place, which SQLite allows only without one
     Index("ix_follow_ups_customer_created", "customer_id", "created_at", "id"),
+    # "my follow-ups due": open actions of one author in due-date order
+    Index("ix_follow_ups_author_due", "author_id", "next_action_on", "id",
+          sqlite_where=text("done_at IS NULL AND next_action_on IS NOT NULL"),
+          postgresql_where=text("done_at IS NULL AND next_action_on IS NOT NULL")),
 )
 
 audit_events = Table(
@@ -400,6 +410,7 @@ number_sequences = Table(
 Index("ix_contracts_customer_created", contracts.c.customer_id, contracts.c.created_at, contracts.c.id)
 Index("ix_contracts_status_created", contracts.c.status, contracts.c.created_at, contracts.c.id)
 Index("ix_contracts_predecessor", contracts.c.predecessor_id)
+
 saved_views = Table(
     "saved_views", metadata,  # a named customer-list query; shared with a department subtree when set
     Column("id", Integer, primary_key=True),
@@ -410,4 +421,35 @@ saved_views = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_saved_views_owner", "owner_id", "name"),
     Index("ix_saved_views_shared", "shared_department_id", "name"),
+)
+
+contacts = Table(
+    "contacts", metadata,  # people at a customer (联系人); phone and e-mail sealed like the customer's
+    Column("id", Integer, primary_key=True),
+    Column("customer_id", ForeignKey("customers.id"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("title", String(100), nullable=False, default=""),
+    Column("phone_enc", LargeBinary, nullable=True),
+    Column("email_enc", LargeBinary, nullable=True),
+    Column("phone_index", String(64), nullable=True, index=True),
+    Column("email_index", String(64), nullable=True, index=True),
+    Column("notes", Text, nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Index("ix_contacts_customer", "customer_id", "id"),
+)
+
+customer_merges = Table(
+    "customer_merges", metadata,  # one merge: what moved from the absorbed customer to the survivor, for undo
+    Column("id", Integer, primary_key=True),
+    Column("survivor_id", ForeignKey("customers.id"), nullable=False),
+    Column("absorbed_id", ForeignKey("customers.id"), nullable=False, index=True),
+    Column("moved", JSON, nullable=False),  # ids (and versions) of the rows that moved
+    Column("absorbed_version", Integer, nullable=False),  # the absorbed customer's version after the merge
+    Column("merged_by", ForeignKey("users.id"), nullable=False),
+    Column("merged_at", UtcDateTime, nullable=False),
+    Column("undone_by", ForeignKey("users.id"), nullable=True),
+    Column("undone_at", UtcDateTime, nullable=True),
+    Index("ix_customer_merges_survivor", "survivor_id", "id"),
 )

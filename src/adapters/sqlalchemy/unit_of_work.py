@@ -10,11 +10,13 @@ from adapters.crypto.fields import UNCONFIGURED, FieldCrypto
 from adapters.sqlalchemy.administration import SqlDepartmentRepository
 from adapters.sqlalchemy.approvals import SqlApprovalRepository, SqlDelegationRepository
 from adapters.sqlalchemy.audit import SqlAuditLog
+from adapters.sqlalchemy.contacts import SqlContactRepository
 from adapters.sqlalchemy.contract_upkeep import SqlContractAttachmentRepository, SqlContractReminderRepository
 from adapters.sqlalchemy.contracts import SqlContractRepository
 from adapters.sqlalchemy.customers import SqlCustomerRepository, SqlFollowUpRepository
 from adapters.sqlalchemy.identity import SqlSessionRepository, SqlUserRepository
 from adapters.sqlalchemy.jobs import SqlJobRepository
+from adapters.sqlalchemy.merges import SqlMergeRepository
 from adapters.sqlalchemy.roles import SqlRoleRepository
 from adapters.sqlalchemy.saved_views import SqlSavedViewRepository
 from adapters.sqlalchemy.sequences import SqlNumberSequences
@@ -41,6 +43,8 @@ class SqlUnitOfWork:
         self.sessions = SqlSessionRepository(self._connection)
         self.customers = SqlCustomerRepository(self._connection, self._crypto)
         self.follow_ups = SqlFollowUpRepository(self._connection)
+        self.contacts = SqlContactRepository(self._connection, self._crypto)
+        self.merges = SqlMergeRepository(self._connection)
         self.roles = SqlRoleRepository(self._connection)
         self.departments = SqlDepartmentRepository(self._connection)
         self.contracts = SqlContractRepository(self._connection)

@@ -15,6 +15,12 @@ class CustomerStage(StrEnum):
     LOST = "lost"
 
 
+class CustomerLevel(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+
+
 class FollowUpKind(StrEnum):
     CALL = "call"
     VISIT = "visit"
@@ -46,6 +52,7 @@ class CustomerFields:
     owner_id: int
     phone: str | None
     email: str | None
+    level: CustomerLevel | None = None
 
     def as_values(self) -> dict[str, Any]:
         return {k: (str(v) if isinstance(v, StrEnum) else v) for k, v in asdict(self).items()}
@@ -86,6 +93,7 @@ class CustomerSummary(NamedTuple):
     region: str
     owner_name: str
     created_on: date
+    next_action_on: date | None = None  # earliest open follow-up action; before today = overdue
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,7 @@ class FollowUp:
     next_action_on: date | None
     created_at: datetime
     author_name: str = ""
+    done_at: datetime | None = None
 
 
 SORTS = ("-created", "created", "name", "-name")
@@ -115,3 +124,22 @@ class CustomerListQuery:
     after: str | None = None
     before: str | None = None
     per_page: int = 50
+
+
+class DueFollowUp(NamedTuple):
+    """One row of "my follow-ups": an open next action and the customer it is for."""
+
+    id: int
+    customer_id: int
+    customer_name: str
+    kind: str
+    content: str
+    next_action_on: date
+
+
+class DuplicateCandidate(NamedTuple):
+    """A customer that is probably the one being entered, and why: "credit_code", "phone" and/or "name"."""
+
+    id: int
+    name: str
+    reasons: tuple[str, ...]

@@ -3,10 +3,13 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import TypeVar
 
 from domain.audit.models import AuditEvent, Values, changed_values
+from domain.customers.contacts import Contact, ContactFields
 from domain.customers.errors import CustomerArchived
 from domain.customers.list_models import Tag
+from domain.customers.merge_models import Merge
 from domain.customers.models import (
     SENSITIVE_FIELDS,
     Customer,
@@ -15,6 +18,7 @@ from domain.customers.models import (
     CustomerSummary,
     FollowUp,
 )
+from domain.customers.timeline import Change, changes_of, newest_first
 from domain.customers.validation import customer_fields, follow_up_fields
 from domain.identity.access import require, require_fresh
 from domain.identity.models import Actor
@@ -25,6 +29,8 @@ from domain.shared.ports import Clock
 from domain.shared.sensitive import masked_values
 from domain.unit_of_work import UnitOfWork
 
+F = TypeVar("F", CustomerFields, ContactFields)
+
 
 @dataclass(frozen=True)
 class CustomerDetail:
@@ -32,6 +38,9 @@ class CustomerDetail:
     owner_name: str
     follow_ups: list[FollowUp]
     tags: list[Tag] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    timeline: list[FollowUp | Change] = field(default_factory=list)  # follow-ups and changes, newest first
+    merges: list[Merge] = field(default_factory=list)  # customers merged into this one
 
 
 @dataclass(frozen=True)
@@ -64,10 +73,13 @@ def get_customer(customer_id: int, *, actor: Actor, uow: UnitOfWork) -> Customer
     """A customer in the actor's scope with its owner and follow-up timeline; NotFound otherwise."""
     require(actor, Permission.CUSTOMER_READ)
     with uow:
-        customer = _in_scope(customer_id, actor, uow)
+        customer = in_scope(customer_id, actor, uow)
         owner = uow.users.names({customer.owner_id}).get(customer.owner_id, "")
+        follow_ups = uow.follow_ups.for_customer(customer_id)
+        timeline = newest_first(follow_ups, changes_of(customer_id, uow))
         tags = uow.tags.of_customers([customer_id], actor).get(customer_id, [])
-        return CustomerDetail(customer, owner, uow.follow_ups.for_customer(customer_id), tags)
+        return CustomerDetail(customer, owner, follow_ups, tags, uow.contacts.for_customer(customer_id), timeline,
+                              uow.merges.into(customer_id))
 
 
 def assignable_owners(*, actor: Actor, uow: UnitOfWork) -> list[tuple[int, str]]:
@@ -110,7 +122,7 @@ def register_customer(
             raise
         customer = Customer(None, fields, department_id, now, now, actor.user_id, form_token=form_token or None)
         customer.id = uow.customers.add(customer)
-        uow.audit.append(_event("customer.created", customer, actor, now, after=_audited(fields)))
+        uow.audit.append(event("customer.created", customer, actor, now, after=_audited(fields)))
         uow.commit()
     return customer
 
@@ -126,8 +138,8 @@ def update_customer(
     entered = customer_fields(raw)
     now = clock.now()
     with uow:
-        customer = _editable(customer_id, expected_version, actor, uow)
-        fields = _keep_unentered_secrets(entered, customer.fields, raw)
+        customer = editable(customer_id, expected_version, actor, uow)
+        fields = keep_unentered_secrets(entered, customer.fields, raw)
         if fields == customer.fields:
             return customer
         _check_credit_code_free(fields.credit_code, customer_id, uow)
@@ -139,7 +151,7 @@ def update_customer(
         _save(updated, expected_version, actor, uow)
         before, after = changed_values(customer.fields.as_values(), fields.as_values())
         before, after = masked_values(before, SENSITIVE_FIELDS), masked_values(after, SENSITIVE_FIELDS)
-        uow.audit.append(_event("customer.updated", updated, actor, now, before=before, after=after))
+        uow.audit.append(event("customer.updated", updated, actor, now, before=before, after=after))
         uow.commit()
     return updated
 
@@ -151,12 +163,33 @@ def archive_customer(
     require(actor, Permission.CUSTOMER_ARCHIVE)
     now = clock.now()
     with uow:
-        customer = _editable(customer_id, expected_version, actor, uow)
+        customer = editable(customer_id, expected_version, actor, uow)
         archived = replace(customer, archived_at=now, updated_at=now, version=customer.version + 1)
         _save(archived, expected_version, actor, uow)
-        uow.audit.append(_event("customer.archived", archived, actor, now, after={"archived_at": now.isoformat()}))
+        uow.audit.append(event("customer.archived", archived, actor, now, after={"archived_at": now.isoformat()}))
         uow.commit()
     return archived
+
+
+def reassign_customer(
+    customer_id: int, owner: str, expected_version: int, *, actor: Actor, uow: UnitOfWork, clock: Clock
+) -> Customer:
+    """Hand a customer to another owner (its department follows the owner); audited as customer.assigned."""
+    require(actor, Permission.CUSTOMER_ASSIGN)
+    owner_id = int(owner) if owner.isdigit() and len(owner) < 12 else 0
+    now = clock.now()
+    with uow:
+        customer = editable(customer_id, expected_version, actor, uow)
+        if owner_id == customer.owner_id:
+            return customer
+        department_id = _check_owner(owner_id, actor, uow)
+        moved = replace(customer, fields=replace(customer.fields, owner_id=owner_id), department_id=department_id,
+                        updated_at=now, version=customer.version + 1)
+        _save(moved, expected_version, actor, uow)
+        uow.audit.append(event("customer.assigned", moved, actor, now, before={"owner_id": customer.owner_id},
+                               after={"owner_id": owner_id}))
+        uow.commit()
+    return moved
 
 
 def reveal_customer_field(customer_id: int, field: str, *, actor: Actor, uow: UnitOfWork, clock: Clock) -> str:
@@ -169,12 +202,12 @@ def reveal_customer_field(customer_id: int, field: str, *, actor: Actor, uow: Un
     if field not in SENSITIVE_FIELDS:
         raise NotFound()
     with uow:
-        customer = _in_scope(customer_id, actor, uow)
+        customer = in_scope(customer_id, actor, uow)
         value = getattr(customer.fields, field)
         if not value:
             raise NotFound()
         require_fresh(actor)
-        uow.audit.append(_event("customer.revealed", customer, actor, clock.now(), after={"field": field}))
+        uow.audit.append(event("customer.revealed", customer, actor, clock.now(), after={"field": field}))
         uow.commit()
     return str(value)
 
@@ -185,11 +218,13 @@ def add_follow_up(customer_id: int, raw: Mapping[str, str], *, actor: Actor, uow
     kind, content, next_on = follow_up_fields(raw)
     now = clock.now()
     with uow:
-        customer = _in_scope(customer_id, actor, uow)
+        customer = in_scope(customer_id, actor, uow)
         if customer.archived_at:
             raise CustomerArchived()
         follow_up = FollowUp(None, customer_id, actor.user_id, kind, content, next_on, now, actor.display_name)
         follow_up = replace(follow_up, id=uow.follow_ups.add(follow_up))
+        if next_on:
+            uow.customers.refresh_next_action(customer_id)
         after = {"kind": kind.value, "content": content, "next_action_on": next_on.isoformat() if next_on else None}
         uow.audit.append(AuditEvent("followup.created", now, actor.user_id, actor.ip, "customer",
                                     str(customer_id), after=after))
@@ -197,7 +232,8 @@ def add_follow_up(customer_id: int, raw: Mapping[str, str], *, actor: Actor, uow
     return follow_up
 
 
-def _keep_unentered_secrets(entered: CustomerFields, stored: CustomerFields, raw: Mapping[str, str]) -> CustomerFields:
+def keep_unentered_secrets(entered: F, stored: F, raw: Mapping[str, str]) -> F:
+    """Sensitive fields are write-only: left empty they keep the stored value, unless `remove_<field>` is set."""
     kept = {f: getattr(stored, f) for f in SENSITIVE_FIELDS
             if getattr(entered, f) is None and raw.get(f"remove_{f}", "") != "1"}
     return replace(entered, **kept)
@@ -207,15 +243,15 @@ def _audited(fields: CustomerFields) -> Values:
     return masked_values(fields.as_values(), SENSITIVE_FIELDS)
 
 
-def _in_scope(customer_id: int, actor: Actor, uow: UnitOfWork) -> Customer:
+def in_scope(customer_id: int, actor: Actor, uow: UnitOfWork) -> Customer:
     customer = uow.customers.get(customer_id, actor)
     if customer is None:
         raise NotFound()
     return customer
 
 
-def _editable(customer_id: int, expected_version: int, actor: Actor, uow: UnitOfWork) -> Customer:
-    customer = _in_scope(customer_id, actor, uow)
+def editable(customer_id: int, expected_version: int, actor: Actor, uow: UnitOfWork) -> Customer:
+    customer = in_scope(customer_id, actor, uow)
     if customer.archived_at:
         raise CustomerArchived()
     if customer.version != expected_version:
@@ -250,7 +286,7 @@ def _check_owner(owner_id: int, actor: Actor, uow: UnitOfWork) -> int | None:
     return department_id
 
 
-def _event(
+def event(
     action: str, customer: Customer, actor: Actor, now: datetime, before: Values | None = None,
     after: Values | None = None,
 ) -> AuditEvent:

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from domain.customers.credit_code import is_valid_credit_code, normalise_credit_code
-from domain.customers.models import INDUSTRIES, REGIONS, CustomerFields, CustomerStage, FollowUpKind
+from domain.customers.models import INDUSTRIES, REGIONS, CustomerFields, CustomerLevel, CustomerStage, FollowUpKind
 from domain.shared.errors import ValidationFailed
 
 NAME_MAX = 200
@@ -31,10 +31,13 @@ def customer_fields(raw: Mapping[str, str]) -> CustomerFields:
     owner_id = _owner(raw.get("owner_id", ""), errors)
     phone = _optional(raw, "phone", _PHONE, errors)
     email = _optional(raw, "email", _EMAIL, errors)
+    level = raw.get("level", "").strip()
+    if level and level not in tuple(CustomerLevel):
+        errors["level"] = "choice.invalid"
     if errors:
         raise ValidationFailed(errors)
     return CustomerFields(name, code, industry, region, CustomerStage(stage), owner_id, phone,
-                          email.lower() if email else None)
+                          email.lower() if email else None, CustomerLevel(level) if level else None)
 
 
 def follow_up_fields(raw: Mapping[str, str]) -> tuple[FollowUpKind, str, date | None]:
@@ -64,6 +67,12 @@ def _owner(value: str, errors: dict[str, str]) -> int:
         return int(value)
     errors["owner_id"] = "required" if not value.strip() else "choice.invalid"
     return 0
+
+
+def optional_contact(raw: Mapping[str, str], errors: dict[str, str]) -> tuple[str | None, str | None]:
+    """Phone and e-mail as entered (both optional), checked like a customer's."""
+    email = _optional(raw, "email", _EMAIL, errors)
+    return _optional(raw, "phone", _PHONE, errors), email.lower() if email else None
 
 
 def _optional(raw: Mapping[str, str], field: str, pattern: re.Pattern[str], errors: dict[str, str]) -> str | None:

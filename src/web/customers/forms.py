@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from domain.customers.models import SENSITIVE_FIELDS, Customer
 from domain.shared.sensitive import normalise
 
-FIELDS = ("name", "credit_code", "industry", "region", "stage", "owner_id", "phone", "email", "remove_phone",
+FIELDS = ("name", "credit_code", "industry", "region", "stage", "level", "owner_id", "phone", "email", "remove_phone",
           "remove_email")
 
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as HttpResponse
 
 from domain.customers import services
+from domain.customers.duplicates import find_duplicates
 from domain.customers.errors import CustomerArchived
 from domain.identity.access import require
 from domain.identity.permissions import Permission
@@ -28,7 +29,18 @@ SENSITIVE = {f"sensitive-{field}": "customers/_sensitive.html" for field in ("ph
 
 @bp.get("")
 def index() -> HttpResponse:
-    return render("customers/index.html", RESULTS, **list_context(request.args, full=hx_target() != "customer-results"))
+    return render("customers/index.html", RESULTS, **list_context(request.args, full=hx_target() != "customer-results"),
+                  today=deps().clock.now().date())
+
+
+@bp.get("/duplicates")
+def duplicates() -> HttpResponse:
+    """Likely duplicates of what is being typed into the customer form (debounced htmx check)."""
+    exclude = request.args.get("exclude", "")
+    found = find_duplicates(request.args, int(exclude) if exclude.isdigit() and len(exclude) < 12 else None,
+                            actor=current_actor(), uow=deps().reader())
+    return render("customers/duplicates.html", {"duplicate-warning": "customers/_duplicates.html"},
+                  duplicates=found)
 
 
 @bp.get("/new")
@@ -57,9 +69,19 @@ def create() -> HttpResponse:
 
 @bp.get("/<int:customer_id>")
 def detail(customer_id: int) -> HttpResponse:
+    return detail_page(customer_id)
+
+
+def detail_page(customer_id: int, fragments: Mapping[str, str] | None = None, status: int = 200,
+                **extra: object) -> HttpResponse:
+    """The customer page (or one of its fragments) with every section's defaults, overridable by `extra`."""
     found = services.get_customer(customer_id, actor=current_actor(), uow=deps().reader())
-    return render("customers/detail.html", None, detail=found, customer=found.customer, errors={}, values={},
-                  revealed={})
+    owners = _owner_choices() if current_actor().can(Permission.CUSTOMER_ASSIGN) else []
+    context: dict[str, object] = {
+        "detail": found, "customer": found.customer, "errors": {}, "values": {}, "revealed": {}, "owners": owners,
+        "contact_errors": {}, "contact_values": {}, "contact_revealed": {}, "editing": None,
+        "owner_errors": {}}
+    return render("customers/detail.html", fragments, status, **(context | extra))
 
 
 @bp.get("/<int:customer_id>/access")
@@ -74,9 +96,7 @@ def access(customer_id: int) -> HttpResponse:
 def reveal(customer_id: int, field: str) -> HttpResponse:
     d, actor = deps(), current_actor()
     value = services.reveal_customer_field(customer_id, field, actor=actor, uow=d.uow(), clock=d.clock)
-    found = services.get_customer(customer_id, actor=actor, uow=d.reader())
-    return render("customers/detail.html", SENSITIVE, detail=found, customer=found.customer, errors={}, values={},
-                  revealed={field: value}, field=field)
+    return detail_page(customer_id, SENSITIVE, revealed={field: value}, field=field)
 
 
 @bp.get("/<int:customer_id>/edit")
@@ -114,6 +134,21 @@ def archive(customer_id: int) -> HttpResponse:
     return see_other(url_for(".index"))
 
 
+@bp.post("/<int:customer_id>/owner")
+def reassign(customer_id: int) -> HttpResponse:
+    d = deps()
+    try:
+        services.reassign_customer(customer_id, request.form.get("owner_id", "").strip(), version_of(request.form),
+                                   actor=current_actor(), uow=d.uow(), clock=d.clock)
+    except ValidationFailed as error:
+        return detail_page(customer_id, None, 422, owner_errors=error_messages(error.errors))
+    except (StaleVersion, CustomerArchived):
+        flash(_("Not reassigned: someone changed this customer meanwhile. Check it and try again."), "error")
+        return see_other(url_for(".detail", customer_id=customer_id))
+    flash(_("Owner changed."), "success")
+    return see_other(url_for(".detail", customer_id=customer_id))
+
+
 @bp.post("/<int:customer_id>/follow-ups")
 def add_follow_up(customer_id: int) -> HttpResponse:
     d, actor = deps(), current_actor()
@@ -129,14 +164,12 @@ def add_follow_up(customer_id: int) -> HttpResponse:
 
 
 def _follow_up_errors(customer_id: int, errors: dict[str, str]) -> HttpResponse:
-    found = services.get_customer(customer_id, actor=current_actor(), uow=deps().reader())
-    context = {"detail": found, "customer": found.customer, "errors": error_messages(errors), "values": request.form,
-               "revealed": {}}
     if hx_target() == "followup-list":
-        response = render("customers/_followup_form.html", None, 422, customer_id=customer_id, **context)
+        response = render("customers/_followup_form.html", None, 422, customer_id=customer_id,
+                          errors=error_messages(errors), values=request.form)
         response.headers.update({"HX-Retarget": "#followup-form", "HX-Reswap": "outerHTML"})
         return response
-    return render("customers/detail.html", None, 422, **context)
+    return detail_page(customer_id, None, 422, errors=error_messages(errors), values=request.form)
 
 
 def _conflict(customer_id: int) -> HttpResponse:
