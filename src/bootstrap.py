@@ -43,6 +43,7 @@ from domain.identity.sessions import purge_idle_sessions
 from domain.jobs.services import run_job
 from web.app import create_app
 from web.deps import Dependencies
+from web.imports import jobs as _import_jobs  # noqa: F401  (registers its job kinds; the worker builds no app)
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,6 +9,7 @@ from domain.audit.ports import AuditLog
 from domain.contracts.ports import ContractRepository
 from domain.customers.ports import CustomerRepository, FollowUpRepository
 from domain.identity.ports import SessionRepository, UserRepository
+from domain.imports.ports import ImportRepository
 from domain.jobs.ports import JobRepository
 
 
@@ -31,6 +32,8 @@ class UnitOfWork(Protocol):
     def contracts(self) -> ContractRepository: ...
     @property
     def jobs(self) -> JobRepository: ...
+    @property
+    def imports(self) -> ImportRepository: ...
     @property
     def audit(self) -> AuditLog: ...
 

@@ -79,12 +79,13 @@ def _blueprints(app: Flask) -> None:
     from web.auth.links import bp as links_bp
     from web.auth.views import bp as auth_bp
     from web.customers.views import bp as customers_bp
+    from web.imports.views import bp as imports_bp
     from web.jobs.views import bp as jobs_bp
     from web.system.views import bp as system_bp
     from web.templating import register_template_helpers
 
     for blueprint in (system_bp, auth_bp, links_bp, account_bp, user_sessions_bp, customers_bp, audit_bp,
-                      users_bp, user_actions_bp, departments_bp, roles_bp, access_check_bp, jobs_bp):
+                      users_bp, user_actions_bp, departments_bp, roles_bp, access_check_bp, jobs_bp, imports_bp):
         app.register_blueprint(blueprint)
     register_template_helpers(app)
     _throttle(app)

@@ -26,7 +26,8 @@ from web.deps import Dependencies
 
 PG_ADMIN = os.environ.get("HOUTAI_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_DATABASE = os.environ.get("HOUTAI_TEST_PG_DATABASE", "houtai_test")
-TABLES = ("jobs", "contracts", "customer_tags", "tags", "follow_ups", "customers", "recovery_codes",
+TABLES = ("import_batch_items", "import_batches", "import_mappings",
+          "jobs", "contracts", "customer_tags", "tags", "follow_ups", "customers", "recovery_codes",
           "auth_sessions", "user_tokens", "user_roles", "users", "departments", "setup_tokens",
           "audit_events")  # children before parents
 

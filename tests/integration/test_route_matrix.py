@@ -25,6 +25,7 @@ from bootstrap import build_dependencies
 from domain.audit.models import AuditEvent
 from domain.identity.models import Actor, Stage
 from domain.identity.permissions import DEFAULT_ROLES, Permission
+from domain.imports.models import BatchStatus, ImportBatch
 from domain.jobs.models import Job, JobStatus
 from tests.integration.conftest import add_department, add_user, sign_in_as
 from web.app import create_app
@@ -99,6 +100,13 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("customers.add_follow_up", "POST"): Permission.FOLLOWUP_CREATE,
     ("customers.reveal", "POST"): Permission.CUSTOMER_REVEAL,
     ("customers.access", "GET"): Permission.CUSTOMER_READ,
+    ("imports.index", "GET"): Permission.CUSTOMER_IMPORT,
+    ("imports.upload", "POST"): Permission.CUSTOMER_IMPORT,
+    ("imports.batch", "GET"): Permission.CUSTOMER_IMPORT,  # the uploader or an all-customers user; 404 otherwise
+    ("imports.check", "POST"): Permission.CUSTOMER_IMPORT,
+    ("imports.commit", "POST"): Permission.CUSTOMER_IMPORT,
+    ("imports.undo", "POST"): Permission.CUSTOMER_IMPORT,
+    ("imports.error_file", "GET"): Permission.CUSTOMER_IMPORT,
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer
@@ -172,6 +180,15 @@ class World:
             uow.commit()
         return str(job_id)
 
+    def batch_id(self) -> str:
+        """A checked import batch of the sales manager's (the administrator may act on it too)."""
+        owner, missing = self.users["sales_manager"].user_id, "nothing-here-" + "x" * 24
+        with SqlUnitOfWork(self.engine) as uow:
+            batch_id = uow.imports.add(ImportBatch(None, owner, missing, "matrix.csv", "csv", ["名称"], ["name"],
+                                                   self.deps.clock.now(), BatchStatus.CHECKED, error_file_id=missing))
+            uow.commit()
+        return str(batch_id)
+
     def public_id(self) -> str:
         return secrets.token_hex(16)
 
@@ -183,6 +200,7 @@ PLACEHOLDERS: dict[str, Callable[[World], str]] = {
     "customer_id": World.customer_id, "user_id": World.user_id, "token": World.token, "filename": World.filename,
     "public_id": World.public_id, "event_id": World.event_id, "key": World.key, "field": lambda _: "phone",
     "department_id": World.department_id, "job_id": World.job_id,
+    "batch_id": World.batch_id,
 }
 
 

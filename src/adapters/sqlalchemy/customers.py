@@ -8,6 +8,7 @@ from sqlalchemy import (
     Connection,
     Row,
     Select,
+    bindparam,
     false,
     insert,
     literal,
@@ -65,6 +66,29 @@ class SqlCustomerRepository:
     def get(self, customer_id: int, actor: Actor) -> Customer | None:
         row = self._db.execute(select(customers).where(customers.c.id == customer_id, scope_clause(actor))).first()
         return self._to_customer(row) if row else None
+
+    def get_many(self, customer_ids: list[int], actor: Actor) -> dict[int, Customer]:
+        if not customer_ids:
+            return {}
+        rows = self._db.execute(select(customers).where(customers.c.id.in_(customer_ids), scope_clause(actor)))
+        return {row.id: self._to_customer(row) for row in rows}
+
+    def add_many(self, batch: list[Customer]) -> list[int]:
+        if not batch:
+            return []
+        statement = insert(customers).returning(customers.c.id, sort_by_parameter_order=True)
+        rows = [self._values(c) | {"created_at": c.created_at, "created_by": c.created_by, "form_token": None}
+                for c in batch]
+        return [int(new_id) for new_id in self._db.execute(statement, rows).scalars()]
+
+    def update_many(self, batch: list[Customer], expected_versions: list[int]) -> int:
+        if not batch:
+            return 0
+        statement = update(customers).where(customers.c.id == bindparam("_id"),
+                                            customers.c.version == bindparam("_expected"))
+        rows = [self._values(c) | {"_id": c.id, "_expected": expected}
+                for c, expected in zip(batch, expected_versions, strict=True)]
+        return int(self._db.execute(statement, rows).rowcount)
 
     def get_by_form_token(self, form_token: str) -> Customer | None:
         row = self._db.execute(select(customers).where(customers.c.form_token == form_token)).first()

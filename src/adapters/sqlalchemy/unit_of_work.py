@@ -12,6 +12,7 @@ from adapters.sqlalchemy.audit import SqlAuditLog
 from adapters.sqlalchemy.contracts import SqlContractRepository
 from adapters.sqlalchemy.customers import SqlCustomerRepository, SqlFollowUpRepository
 from adapters.sqlalchemy.identity import SqlSessionRepository, SqlUserRepository
+from adapters.sqlalchemy.imports import SqlImportRepository
 from adapters.sqlalchemy.jobs import SqlJobRepository
 from adapters.sqlalchemy.roles import SqlRoleRepository
 from domain.shared.errors import Conflict
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
         self.departments = SqlDepartmentRepository(self._connection)
         self.contracts = SqlContractRepository(self._connection)
         self.jobs = SqlJobRepository(self._connection)
+        self.imports = SqlImportRepository(self._connection, self._crypto)
         self.audit = SqlAuditLog(self._connection)
         return self
 
