@@ -16,7 +16,8 @@ def code(n: int) -> str:
 
 
 def good_rows(count: int, owner: str, start: int = 0) -> list[list[str]]:
-    industries, regions, stages = ("制造业", "Technology", "retail"), ("上海", "Zhejiang", "beijing"), ("线索", "Prospect", "")
+    industries, regions = ("制造业", "Technology", "retail"), ("上海", "Zhejiang", "beijing")
+    stages = ("线索", "Prospect", "")
     return [[f"导入测试{start + i}有限公司", code(start + i), industries[i % 3], regions[i % 3], stages[i % 3], owner,
              f"1380000{start + i:04d}", f"info{start + i}@example.cn", "备注"] for i in range(count)]
 
