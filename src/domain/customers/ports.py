@@ -16,7 +16,10 @@ class CustomerRepository(Protocol):
         """The customers among `customer_ids` inside the actor's scope, by id (bulk work such as imports)."""
         ...
     def add_many(self, customers: list[Customer]) -> list[int]:
-        """Insert customers in one batched statement; their new ids in the given order."""
+        """Insert customers in one batched statement; their new ids in the given order.
+
+        Each customer needs a unique, unguessable form token: the ids are found by it.
+        """
         ...
     def update_many(self, customers: list[Customer], expected_versions: list[int]) -> int:
         """Write each customer whose stored version equals its expected version; how many were written."""

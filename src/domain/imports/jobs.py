@@ -1,6 +1,7 @@
 """The background work of an import: dry run, commit in chunks, undo. Registered by the web layer, which
 supplies the file reader (CSV / XLSX parsing is an adapter concern, kept out of the domain)."""
 
+import secrets
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -132,7 +133,10 @@ def _commit_chunk(chunk: Rows, checker: RowChecker, batch: ImportBatch, actor: A
 def _create(valid: list[RowResult], batch: ImportBatch, actor: Actor, now: datetime, uow: UnitOfWork
             ) -> list[ImportItem]:
     new = [r for r in valid if r.target is None]
-    customers = [Customer(None, r.fields, r.department_id, now, now, actor.user_id) for r in new if r.fields]
+    # Random form tokens: add_many finds the new ids by them, and the create form's double-submit check
+    # (which returns the customer holding a token, in any scope) can never be pointed at them.
+    customers = [Customer(None, r.fields, r.department_id, now, now, actor.user_id,
+                          form_token=secrets.token_urlsafe(18)) for r in new if r.fields]
     ids = uow.customers.add_many(customers)
     return [ImportItem(batch.id or 0, r.row, customer_id, True, 1) for r, customer_id in zip(new, ids, strict=True)]
 

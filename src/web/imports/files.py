@@ -95,43 +95,32 @@ class XlsxSheet:
     """The first worksheet, read with openpyxl's streaming read-only mode (cached values, not formulas)."""
 
     def __init__(self, data: bytes) -> None:
-        self._data = data
-        book = self._open()
-        sheet = book.worksheets[0]
-        first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+        # One sheet object for every pass: opening it reads the whole sheet when the file names no dimension.
+        try:
+            self._sheet: Any = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+            first = next(self._sheet.iter_rows(max_row=1, values_only=True), ())
+        except Exception as error:  # openpyxl raises many kinds for a damaged file; all mean "cannot read"
+            raise ValidationFailed({"file": "import.unreadable"}) from error
         self.header = _trimmed([_text(value).strip() for value in first])
-        self.estimated_rows = max((sheet.max_row or 1) - 1, 0)
-        self._title = sheet.title
-        book.close()
+        self.estimated_rows = max((self._sheet.max_row or 1) - 1, 0)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        book = self._open()
-        try:
-            for number, values in enumerate(book.worksheets[0].iter_rows(min_row=2, values_only=True), start=2):
-                cells = [_text(value) for value in values]
-                if any(cell.strip() for cell in cells):
-                    yield number, cells
-        finally:
-            book.close()
+        for number, values in enumerate(self._sheet.iter_rows(min_row=2, values_only=True), start=2):
+            cells = [_text(value) for value in values]
+            if any(cell.strip() for cell in cells):
+                yield number, cells
 
     def with_errors(self, errors: Mapping[int, str], title: str) -> bytes:
-        source, target = self._open(), Workbook(write_only=True)
-        sheet = target.create_sheet(self._title)
+        target = Workbook(write_only=True)
+        sheet = target.create_sheet(self._sheet.title)
         width = len(self.header)
-        for number, values in enumerate(source.worksheets[0].iter_rows(values_only=True), start=1):
+        for number, values in enumerate(self._sheet.iter_rows(values_only=True), start=1):
             padded = list(values[:width]) + [None] * (width - len(values)) + list(values[width:])
             error = title if number == 1 else errors.get(number, "")
             sheet.append([*(_cell(sheet, value) for value in padded), error])
-        source.close()
         out = io.BytesIO()
         target.save(out)
         return out.getvalue()
-
-    def _open(self) -> Any:
-        try:
-            return load_workbook(io.BytesIO(self._data), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a damaged file; all mean "cannot read"
-            raise ValidationFailed({"file": "import.unreadable"}) from error
 
 
 def _trimmed(header: list[str]) -> list[str]:
