@@ -280,3 +280,17 @@ def _follow_up(engine: Engine, author: Actor, customer_id: int) -> None:
         connection.execute(text("INSERT INTO follow_ups (customer_id, author_id, kind, content, created_at) "
                                 "VALUES (:c, :a, 'call', 'x', CURRENT_TIMESTAMP)"), {"c": customer_id,
                                                                                      "a": author.user_id})
+
+
+def test_the_progress_poll_refreshes_the_whole_batch_panel(signed_in: FlaskClient, engine: Engine) -> None:
+    batch_id = upload(signed_in, as_csv(good_rows(3, "manager")), "poll.csv")
+    check(signed_in, batch_id)
+    with engine.connect() as connection:
+        job_id = connection.execute(text("SELECT job_id FROM import_batches WHERE id = :i"), {"i": batch_id}).scalar()
+
+    poll = {"HX-Request": "true", "HX-Target": f"job-{job_id}"}
+    polled = signed_in.get(f"/customers/import/{batch_id}", headers=poll)
+    page = signed_in.get(f"/customers/import/{batch_id}")
+
+    assert polled.headers["HX-Retarget"] == "#import-batch" and polled.text.startswith('<section id="import-batch"')
+    assert "<html" in page.text and "Would create" in page.text and "HX-Retarget" not in page.headers
