@@ -52,6 +52,7 @@ from domain.jobs.services import register, run_job
 from domain.shared.spreadsheet import CsvFile
 from web.app import create_app
 from web.deps import Dependencies
+from web.imports import jobs as _import_jobs  # noqa: F401  (registers its job kinds; the worker builds no app)
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -26,6 +26,7 @@ from domain.customers.models import (
 from domain.customers.names import name_key
 from domain.identity.models import Actor, AuthSession, User
 from domain.identity.permissions import DEFAULT_ROLES, Role, Scope, combined_permissions, combined_scopes
+from domain.imports.models import ImportBatch, ImportItem, RemovalFacts
 from domain.jobs.models import Job, JobStatus
 from domain.shared.errors import NotFound
 from domain.shared.paging import Page, decode_cursor, encode_cursor
@@ -374,6 +375,15 @@ class FakeCustomerRepository:
     def get(self, customer_id: int, actor: Actor) -> Customer | None:
         customer = self.rows.get(customer_id)
         return replace(customer) if customer and self._visible(customer, actor) else None
+
+    def get_many(self, customer_ids: list[int], actor: Actor) -> dict[int, Customer]:
+        return {i: c for i in customer_ids if (c := self.get(i, actor))}
+
+    def add_many(self, customers: list[Customer]) -> list[int]:
+        return [self.add(customer) for customer in customers]
+
+    def update_many(self, customers: list[Customer], expected_versions: list[int]) -> int:
+        return sum(self.update(c, v) for c, v in zip(customers, expected_versions, strict=True))
 
     def get_by_form_token(self, form_token: str) -> Customer | None:
         return next((c for c in self.rows.values() if c.form_token == form_token), None)
@@ -931,6 +941,79 @@ class FakeSavedViewRepository:
         del self.rows[view_id]
 
 
+class FakeImportRepository:
+    """Batches and undo items in dicts; look-ups read the fake customers and users."""
+
+    def __init__(self, customers: FakeCustomerRepository, users: FakeUserRepository) -> None:
+        self.batches: dict[int, ImportBatch] = {}
+        self.mappings: dict[tuple[int, str], list[str]] = {}
+        self.item_rows: list[ImportItem] = []
+        self._customers, self._users = customers, users
+
+    def add(self, batch: ImportBatch) -> int:
+        batch_id = len(self.batches) + 1
+        self.batches[batch_id] = replace(batch, id=batch_id)
+        return batch_id
+
+    def get(self, batch_id: int) -> ImportBatch | None:
+        batch = self.batches.get(batch_id)
+        return replace(batch) if batch else None
+
+    def save(self, batch: ImportBatch, expected_version: int) -> bool:
+        stored = self.batches.get(batch.id or 0)
+        if stored is None or stored.version != expected_version:
+            return False
+        self.batches[batch.id or 0] = replace(batch, version=expected_version + 1, job_id=stored.job_id)
+        return True
+
+    def attach_job(self, batch_id: int, job_id: int) -> None:
+        self.batches[batch_id].job_id = job_id
+
+    def recent(self, owner_id: int, limit: int) -> list[ImportBatch]:
+        return [b for b in reversed(self.batches.values()) if b.owner_id == owner_id][:limit]
+
+    def remembered_mapping(self, owner_id: int, key: str) -> list[str] | None:
+        return self.mappings.get((owner_id, key))
+
+    def remember_mapping(self, owner_id: int, key: str, mapping: list[str], at: datetime) -> None:
+        self.mappings[(owner_id, key)] = list(mapping)
+
+    def users_named(self, names: Iterable[str]) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for name in names:
+            found[name] = [u.id or 0 for u in self._users.users.values()
+                           if u.is_active and name in (u.username, u.display_name)]
+        return {k: v for k, v in found.items() if v}
+
+    def by_credit_code(self, codes: Iterable[str], actor: Actor) -> dict[str, tuple[int, bool]]:
+        wanted = set(codes)
+        return {c.fields.credit_code: (i, self._customers.get(i, actor) is not None)
+                for i, c in self._customers.rows.items() if c.fields.credit_code in wanted}
+
+    def by_name(self, names: Iterable[str], actor: Actor) -> dict[str, list[tuple[int, bool]]]:
+        found: dict[str, list[tuple[int, bool]]] = {}
+        wanted = set(names)
+        for i, c in sorted(self._customers.rows.items()):
+            if c.name in wanted:
+                found.setdefault(c.name, []).append((i, self._customers.get(i, actor) is not None))
+        return found
+
+    def add_items(self, items: list[ImportItem]) -> None:
+        self.item_rows.extend(items)
+
+    def items(self, batch_id: int, after_row: int, limit: int) -> list[ImportItem]:
+        return sorted((i for i in self.item_rows if i.batch_id == batch_id and i.row > after_row),
+                      key=lambda i: i.row)[:limit]
+
+    def removal_facts(self, customer_ids: list[int]) -> dict[int, RemovalFacts]:
+        return {i: RemovalFacts(self._customers.rows[i].version, False) for i in customer_ids
+                if i in self._customers.rows}
+
+    def delete_customers(self, customer_ids: list[int]) -> None:
+        for customer_id in customer_ids:
+            del self._customers.rows[customer_id]
+
+
 class FakeUnitOfWork:
     """Commits are recorded; an uncommitted block leaves `committed` False (no rollback of fakes needed)."""
 
@@ -952,6 +1035,7 @@ class FakeUnitOfWork:
         self.sequences = FakeNumberSequences()
         self.tags = FakeTagRepository(self.customers)
         self.saved_views = FakeSavedViewRepository(self.users)
+        self.imports = FakeImportRepository(self.customers, self.users)
         self.audit = FakeAuditLog(self.users)
         self.commits = 0
 

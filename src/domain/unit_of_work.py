@@ -12,6 +12,7 @@ from domain.contracts.upkeep_ports import ContractAttachmentRepository, Contract
 from domain.customers.list_ports import SavedViewRepository, TagRepository
 from domain.customers.ports import ContactRepository, CustomerRepository, FollowUpRepository, MergeRepository
 from domain.identity.ports import SessionRepository, UserRepository
+from domain.imports.ports import ImportRepository
 from domain.jobs.ports import JobRepository
 from domain.shared.sequences import NumberSequences
 
@@ -53,6 +54,8 @@ class UnitOfWork(Protocol):
     def tags(self) -> TagRepository: ...
     @property
     def saved_views(self) -> SavedViewRepository: ...
+    @property
+    def imports(self) -> ImportRepository: ...
     @property
     def audit(self) -> AuditLog: ...
 

@@ -92,6 +92,7 @@ def _blueprints(app: Flask) -> None:
     from web.customers.merges import bp as merges_bp
     from web.customers.views import bp as customers_bp
     from web.follow_ups.views import bp as follow_ups_bp
+    from web.imports.views import bp as imports_bp
     from web.jobs.views import bp as jobs_bp
     from web.system.views import bp as system_bp
     from web.templating import register_template_helpers
@@ -101,7 +102,7 @@ def _blueprints(app: Flask) -> None:
                       users_bp, user_actions_bp, departments_bp, roles_bp, access_check_bp, jobs_bp,
                       approvals_bp, approval_rules_bp, delegation_bp, contracts_bp, contract_lifecycle_bp,
                       amendments_bp, contract_attachments_bp, work_bp, customer_bulk_bp,
-                      customer_tools_bp, contacts_bp, merges_bp, follow_ups_bp):
+                      customer_tools_bp, contacts_bp, merges_bp, follow_ups_bp, imports_bp):
         app.register_blueprint(blueprint)
     register_template_helpers(app)
     register_labels(app)

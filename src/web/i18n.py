@@ -108,6 +108,23 @@ ERRORS = {
                                       "(.doc, .docx), Excel (.xls, .xlsx) or PowerPoint (.pptx)."),
     "attachment.content_mismatch": _l("The file's content does not match its extension (for example a web page "
                                       "renamed to .pdf). Save it in its real format, then attach it again."),
+    "import.empty": _l("Choose a CSV or Excel file to upload."),
+    "import.format": _l("Upload a CSV file (UTF-8 or GB18030) or an Excel .xlsx file; other formats cannot be read."),
+    "import.encoding": _l("This CSV file is neither UTF-8 nor GB18030; save it as “CSV UTF-8” and upload it again."),
+    "import.unreadable": _l("This Excel file cannot be read; open it in Excel, save it as .xlsx and upload it again."),
+    "import.header": _l("The first row must name the columns (at most 200); add a header row and upload again."),
+    "mapping.invalid": _l("Choose a field or “Ignore” for every column; reload the page and try again."),
+    "mapping.twice": _l("Each field can come from one column only; set the other columns to “Ignore”."),
+    "mapping.name_missing": _l("Choose the column that holds the customer name; every customer needs one."),
+    "import.duplicate_in_file": _l("An earlier row of this file has the same value; keep only one of the rows."),
+    "import.name_taken": _l("A customer with this name exists already; remove the row or import with "
+                            "“update by name”."),
+    "import.name_ambiguous": _l("Several customers have this name; use the credit code as the key instead."),
+    "import.out_of_scope": _l("A customer with this key exists but is not yours to change; ask its owner or "
+                              "your manager."),
+    "import.archived": _l("This customer is archived; restore it first or remove the row."),
+    "owner.unknown": _l("No active user has this username or name; enter the owner's username."),
+    "owner.ambiguous": _l("Several users have this name; enter the owner's username instead."),
 }
 
 PERMISSIONS = {

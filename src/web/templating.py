@@ -26,6 +26,11 @@ def register_template_helpers(app: Flask) -> None:
         return {"actor": g.get("actor"), "locale": locale, "list_link": _list_link, **_labels(locale)}
 
 
+def label_tables(locale: str) -> dict[str, dict[str, str]]:
+    """The translated label tables (stage_names, region_names, …) of one language, e.g. to read them back."""
+    return _labels(locale)
+
+
 @cache
 def _labels(locale: str) -> dict[str, dict[str, str]]:
     """Translated label tables, computed once per language instead of once per row."""

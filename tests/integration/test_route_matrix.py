@@ -28,6 +28,7 @@ from domain.audit.models import AuditEvent
 from domain.contracts.attachments import Attachment
 from domain.identity.models import Actor, Stage
 from domain.identity.permissions import DEFAULT_ROLES, Permission
+from domain.imports.models import BatchStatus, ImportBatch
 from domain.jobs.models import Job, JobStatus
 from domain.unit_of_work import UnitOfWork
 from tests.builders import PDF
@@ -160,6 +161,13 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("merges.undo", "POST"): Permission.CUSTOMER_MERGE,
     ("follow_ups.mine", "GET"): Permission.CUSTOMER_READ,
     ("follow_ups.done", "POST"): Permission.FOLLOWUP_CREATE,
+    ("imports.index", "GET"): Permission.CUSTOMER_IMPORT,
+    ("imports.upload", "POST"): Permission.CUSTOMER_IMPORT,
+    ("imports.batch", "GET"): Permission.CUSTOMER_IMPORT,  # the uploader or an all-customers user; 404 otherwise
+    ("imports.check", "POST"): Permission.CUSTOMER_IMPORT,
+    ("imports.commit", "POST"): Permission.CUSTOMER_IMPORT,
+    ("imports.undo", "POST"): Permission.CUSTOMER_IMPORT,
+    ("imports.error_file", "GET"): Permission.CUSTOMER_IMPORT,
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer
@@ -321,6 +329,14 @@ class World:
                 "INSERT INTO saved_views (owner_id, name, query, shared_department_id, created_at) "
                 "VALUES (:owner, 'Leads', 'stage=lead', :dept, CURRENT_TIMESTAMP) RETURNING id"),
                 {"owner": self.users["administrator"].user_id, "dept": self.department}).scalar())
+    def batch_id(self) -> str:
+        """A checked import batch of the sales manager's (the administrator may act on it too)."""
+        owner, missing = self.users["sales_manager"].user_id, "nothing-here-" + "x" * 24
+        with SqlUnitOfWork(self.engine) as uow:
+            batch_id = uow.imports.add(ImportBatch(None, owner, missing, "matrix.csv", "csv", ["名称"], ["name"],
+                                                   self.deps.clock.now(), BatchStatus.CHECKED, error_file_id=missing))
+            uow.commit()
+        return str(batch_id)
 
     def public_id(self) -> str:
         return secrets.token_hex(16)
@@ -345,6 +361,7 @@ PLACEHOLDERS: dict[str, Callable[[World], str]] = {
     "attachment_id": World.attachment_id,
     "tag_id": World.tag_id, "view_id": World.view_id,
     "contact_id": World.contact_id, "follow_up_id": World.follow_up_id, "merge_id": World.merge_id,
+    "batch_id": World.batch_id,
 }
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Row,
     Select,
     and_,
+    bindparam,
     false,
     func,
     insert,
@@ -73,6 +74,34 @@ class SqlCustomerRepository:
     def get(self, customer_id: int, actor: Actor) -> Customer | None:
         row = self._db.execute(select(customers).where(customers.c.id == customer_id, scope_clause(actor))).first()
         return self._to_customer(row) if row else None
+
+    def get_many(self, customer_ids: list[int], actor: Actor) -> dict[int, Customer]:
+        if not customer_ids:
+            return {}
+        rows = self._db.execute(select(customers).where(customers.c.id.in_(customer_ids), scope_clause(actor)))
+        return {row.id: self._to_customer(row) for row in rows}
+
+    def add_many(self, batch: list[Customer]) -> list[int]:
+        if not batch:
+            return []
+        tokens = [c.form_token for c in batch]
+        assert all(tokens), "add_many finds the new ids by each customer's form token"
+        # A plain executemany, then the ids by token: ordered RETURNING falls back to one INSERT per row.
+        self._db.execute(insert(customers), [self._values(c) | {"created_at": c.created_at,
+                                                                "created_by": c.created_by, "form_token": c.form_token}
+                                             for c in batch])
+        found = {token: new_id for token, new_id in self._db.execute(
+            select(customers.c.form_token, customers.c.id).where(customers.c.form_token.in_(tokens)))}
+        return [int(found[token]) for token in tokens]
+
+    def update_many(self, batch: list[Customer], expected_versions: list[int]) -> int:
+        if not batch:
+            return 0
+        statement = update(customers).where(customers.c.id == bindparam("_id"),
+                                            customers.c.version == bindparam("_expected"))
+        rows = [self._values(c) | {"_id": c.id, "_expected": expected}
+                for c, expected in zip(batch, expected_versions, strict=True)]
+        return int(self._db.execute(statement, rows).rowcount)
 
     def get_by_form_token(self, form_token: str) -> Customer | None:
         row = self._db.execute(select(customers).where(customers.c.form_token == form_token)).first()

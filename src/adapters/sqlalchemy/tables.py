@@ -453,3 +453,45 @@ customer_merges = Table(
     Column("undone_at", UtcDateTime, nullable=True),
     Index("ix_customer_merges_survivor", "survivor_id", "id"),
 )
+
+import_batches = Table(
+    "import_batches", metadata,  # staged customer imports: one uploaded file from upload to commit and undo
+    Column("id", Integer, primary_key=True),
+    Column("owner_id", ForeignKey("users.id"), nullable=False),
+    Column("file_id", String(64), nullable=False),
+    Column("filename", String(200), nullable=False),
+    Column("format", String(8), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("header", JSON, nullable=False),
+    Column("mapping", JSON, nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("counts", JSON, nullable=False),
+    Column("problems", JSON, nullable=False),  # the first rows' errors as [row, field, code]
+    Column("error_file_id", String(64), nullable=True),
+    Column("job_id", Integer, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("checked_at", UtcDateTime, nullable=True),
+    Column("committed_at", UtcDateTime, nullable=True),
+    Column("undone_at", UtcDateTime, nullable=True),
+    Column("version", Integer, nullable=False, default=1),
+    Index("ix_import_batches_owner_created", "owner_id", "created_at", "id"),
+)
+
+import_batch_items = Table(
+    "import_batch_items", metadata,  # what each committed row did, for undo; no FK to customers (undo deletes)
+    Column("batch_id", ForeignKey("import_batches.id", ondelete="CASCADE"), primary_key=True),
+    Column("row", Integer, primary_key=True),
+    Column("customer_id", Integer, nullable=False),
+    Column("created", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),  # the customer's version right after the import
+    Column("before", JSON, nullable=True),  # an updated customer's earlier values; phone and e-mail sealed
+    Index("ix_import_batch_items_customer", "customer_id"),
+)
+
+import_mappings = Table(
+    "import_mappings", metadata,  # each user's last column mapping per header row
+    Column("owner_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("header_key", String(64), primary_key=True),
+    Column("mapping", JSON, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)

@@ -15,6 +15,7 @@ from adapters.sqlalchemy.contract_upkeep import SqlContractAttachmentRepository,
 from adapters.sqlalchemy.contracts import SqlContractRepository
 from adapters.sqlalchemy.customers import SqlCustomerRepository, SqlFollowUpRepository
 from adapters.sqlalchemy.identity import SqlSessionRepository, SqlUserRepository
+from adapters.sqlalchemy.imports import SqlImportRepository
 from adapters.sqlalchemy.jobs import SqlJobRepository
 from adapters.sqlalchemy.merges import SqlMergeRepository
 from adapters.sqlalchemy.roles import SqlRoleRepository
@@ -56,6 +57,7 @@ class SqlUnitOfWork:
         self.sequences = SqlNumberSequences(self._connection)
         self.tags = SqlTagRepository(self._connection)
         self.saved_views = SqlSavedViewRepository(self._connection)
+        self.imports = SqlImportRepository(self._connection, self._crypto)
         self.audit = SqlAuditLog(self._connection)
         return self
 

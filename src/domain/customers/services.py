@@ -292,3 +292,9 @@ def event(
 ) -> AuditEvent:
     return AuditEvent(action, now, actor.user_id, actor.ip, "customer", str(customer.id), before, after)
 
+
+
+def check_owner(owner_id: int, actor: Actor, uow: UnitOfWork) -> int | None:
+    """The department of a customer owned by `owner_id`; ValidationFailed unless the actor may assign them
+    (the form's rule, shared with imports)."""
+    return _check_owner(owner_id, actor, uow)
