@@ -48,6 +48,17 @@ class LiveServer:
         with self.engine.connect() as connection:
             return int(connection.execute(text("SELECT id FROM departments WHERE name = :n"), {"n": name}).scalar_one())
 
+    def add_customer(self, name: str, owner_username: str, department_id: int | None) -> int:
+        """A customer row owned by `owner_username` (no sensitive fields, so no keys needed)."""
+        with self.engine.begin() as connection:
+            owner = connection.execute(text("SELECT id FROM users WHERE username = :u"),
+                                       {"u": owner_username}).scalar()
+            return int(connection.execute(text(
+                "INSERT INTO customers (name, name_key, industry, region, stage, owner_id, department_id, created_at, "
+                "updated_at, created_by, version) VALUES (:n, :n, 'retail', 'beijing', 'lead', :o, :d, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :o, 1) RETURNING id"),
+                {"n": name, "o": owner, "d": department_id}).scalar_one())
+
     def add_department(self, name: str) -> int:
         with self.engine.begin() as connection:
             new_id = connection.execute(text("INSERT INTO departments (name, path) VALUES (:n, '') RETURNING id"),
