@@ -11,7 +11,7 @@ from web.listing import query_string
 
 FIELD_NAMES = {"name": _l("Name"), "credit_code": _l("Unified social credit code"), "industry": _l("Industry"),
                "region": _l("Region"), "stage": _l("Stage"), "owner_id": _l("Owner"), "phone": _l("Phone"),
-               "email": _l("E-mail"), "level": _l("Level"), "title": _l("Title"), "notes": _l("Notes")}
+               "email": _l("E-mail"), "level": _l("Level"), "title": _l("Job title"), "notes": _l("Notes")}
 _LABELS = {"stage_names": i18n.STAGES, "level_names": i18n.LEVELS, "move_names": i18n.MOVES,
            "region_names": i18n.REGIONS, "industry_names": i18n.INDUSTRIES,
            "follow_up_names": i18n.FOLLOW_UP_KINDS, "field_names": FIELD_NAMES}

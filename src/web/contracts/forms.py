@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 
 from domain.contracts.models import CURRENCIES, TERM_FIELDS, Contract, ContractListQuery, ContractStatus
 from domain.contracts.numbering import DEFAULT_PATTERN, NumberPattern
@@ -13,9 +13,9 @@ from domain.shared.money import chinese_capitals
 
 FIELDS = (*TERM_FIELDS, "owner_id", "reason")
 STATUSES = {"draft": _l("Draft"), "pending_approval": _l("Pending approval"), "rejected": _l("Rejected"),
-            "active": _l("Active"), "expired": _l("Expired"), "terminated": _l("Terminated"),
-            "renewed": _l("Renewed")}
-FIELD_NAMES = {"number": _l("Contract number"), "title": _l("Title"), "customer_id": _l("Customer"),
+            "active": lazy_pgettext("contract status", "Active"), "expired": _l("Expired"),
+            "terminated": _l("Terminated"), "renewed": _l("Renewed")}
+FIELD_NAMES = {"number": _l("Contract number"), "title": _l("Title"), "customer_id": lazy_pgettext("party", "Customer"),
                "amount": _l("Amount"), "currency": _l("Currency"), "signed_on": _l("Signed on"),
                "start_on": _l("Starts on"), "end_on": _l("Ends on"), "owner_id": _l("Owner"),
                "payment_terms": _l("Payment terms"), "notes": _l("Notes"), "reason": _l("Reason")}
