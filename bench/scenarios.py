@@ -24,7 +24,7 @@ from collections import Counter
 from datetime import UTC, datetime
 
 PER_PAGE = 50
-ROW_LINK = re.compile(r'<tr><td><a href="/customers/\d+">')
+ROW_LINK = re.compile(r'<td><a href="/customers/\d+"[ >]')  # the name cell that opens each list row
 
 
 def _cjk(text: str) -> bool:

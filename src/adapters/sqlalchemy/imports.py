@@ -10,7 +10,9 @@ from sqlalchemy import Connection, Row, case, delete, exists, insert, or_, selec
 from adapters.crypto.fields import FieldCrypto
 from adapters.sqlalchemy.customers import scope_clause
 from adapters.sqlalchemy.tables import (
+    contacts,
     contracts,
+    customer_merges,
     customers,
     follow_ups,
     import_batch_items,
@@ -101,8 +103,12 @@ class SqlImportRepository:
                 for r in rows]
 
     def removal_facts(self, customer_ids: list[int]) -> dict[int, RemovalFacts]:
+        # Anything that points at the customer keeps it: deleting it would lose (or be refused for) that record.
         linked = or_(exists().where(follow_ups.c.customer_id == customers.c.id),
-                     exists().where(contracts.c.customer_id == customers.c.id))
+                     exists().where(contracts.c.customer_id == customers.c.id),
+                     exists().where(contacts.c.customer_id == customers.c.id),
+                     exists().where(customer_merges.c.survivor_id == customers.c.id),
+                     exists().where(customer_merges.c.absorbed_id == customers.c.id))
         rows = self._db.execute(select(customers.c.id, customers.c.version, case((linked, 1), else_=0).label(
             "linked")).where(customers.c.id.in_(customer_ids)))
         return {row.id: RemovalFacts(row.version, bool(row.linked)) for row in rows}
