@@ -166,7 +166,8 @@ class TestOverdueMark:
         after = client.get("/customers").text.split("<tbody", 1)[1]
 
         overdue_row = rows.split('<tr class="overdue"', 1)[1].split("</tr>", 1)[0]
-        assert f'<a href="/customers/{late}" id="name-{late}">Late Ltd</a> <span class="badge overdue-mark"' in overdue_row
+        mark = f'<a href="/customers/{late}" id="name-{late}">Late Ltd</a> <span class="badge overdue-mark"'
+        assert mark in overdue_row
         assert rows.count('class="overdue"') == 1
         assert 'class="overdue"' not in after
 
