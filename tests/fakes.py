@@ -682,6 +682,9 @@ class FakeContractRepository:
         self.amendment_rows: list[Amendment] = []
         self._users = users
 
+    def get_by_form_token(self, form_token: str) -> Contract | None:
+        return next((replace(c) for c in self.rows.values() if c.form_token == form_token), None)
+
     def add(self, contract: Contract) -> int:
         contract_id = len(self.rows) + 1
         self.rows[contract_id] = replace(contract, id=contract_id)

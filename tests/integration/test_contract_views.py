@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, select, text
 
@@ -220,3 +221,32 @@ def test_an_unusable_number_pattern_stops_the_app_at_start(deps: Dependencies) -
 
     app = create_app(deps, {"SECRET_KEY": "x" * 32, "CONTRACT_NUMBER_PATTERN": "SH{year}{seq:04d}"})
     assert app.config["CONTRACT_NUMBER_PATTERN"] == "SH{year}{seq:04d}"
+
+
+def test_a_repeated_or_parallel_submit_of_one_form_makes_one_draft(
+        app: Flask, client: FlaskClient, deps: Dependencies, engine: Engine, people: dict[str, Actor],
+        customer_id: int) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    token = as_rep(client, deps, people)
+    page = client.get(f"/contracts/new?customer_id={customer_id}").text
+    form_token = page.split('name="form_token" value="', 1)[1].split('"', 1)[0]
+    form = terms(customer_id, owner_id=str(people["sales_rep"].user_id)) | {"csrf_token": token,
+                                                                           "form_token": form_token}
+    cookie = client.get_cookie("houtai")
+    assert cookie is not None
+
+    def submit(_: int) -> str:
+        browser = app.test_client()
+        browser.set_cookie("houtai", cookie.value)
+        response = browser.post("/contracts", data=form)
+        assert response.status_code == 303, response.text
+        return str(response.headers["Location"])
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        locations = set(pool.map(submit, range(4)))
+    again = client.post("/contracts", data=form).headers["Location"]
+
+    with engine.connect() as connection:
+        count = connection.execute(text("SELECT count(*) FROM contracts")).scalar_one()
+    assert count == 1 and locations == {again}

@@ -35,8 +35,13 @@ class SqlContractRepository:
         self._db = connection
 
     def add(self, contract: Contract) -> int:
-        values = _values(contract) | {"created_by": contract.created_by, "created_at": contract.created_at}
+        values = _values(contract) | {"created_by": contract.created_by, "created_at": contract.created_at,
+                                      "form_token": contract.form_token}
         return int(self._db.execute(insert(contracts).values(values).returning(contracts.c.id)).scalar_one())
+
+    def get_by_form_token(self, form_token: str) -> Contract | None:
+        row = self._db.execute(select(contracts).where(contracts.c.form_token == form_token)).first()
+        return to_contract(row) if row else None
 
     def get(self, contract_id: int, actor: Actor) -> Contract | None:
         row = self._db.execute(select(contracts).where(contracts.c.id == contract_id, contract_scope(actor))).first()

@@ -263,6 +263,7 @@ contracts = Table(
     Column("amendment", Integer, nullable=False, default=0),  # 0 = the original; n = after amendment n
     Column("predecessor_id", ForeignKey("contracts.id"), nullable=True),  # the contract this one renews
     Column("end_reason", Text, nullable=True),  # why it was terminated
+    Column("form_token", String(64), nullable=True),  # one-time token of the create form (unique index below)
     Column("created_by", ForeignKey("users.id"), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
@@ -410,6 +411,7 @@ number_sequences = Table(
 Index("ix_contracts_customer_created", contracts.c.customer_id, contracts.c.created_at, contracts.c.id)
 Index("ix_contracts_status_created", contracts.c.status, contracts.c.created_at, contracts.c.id)
 Index("ix_contracts_predecessor", contracts.c.predecessor_id)
+Index("uq_contracts_form_token", contracts.c.form_token, unique=True)
 
 saved_views = Table(
     "saved_views", metadata,  # a named customer-list query; shared with a department subtree when set

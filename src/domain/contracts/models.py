@@ -40,6 +40,7 @@ class Contract:
     predecessor_id: int | None = None
     end_reason: str | None = None
     version: int = 1
+    form_token: str | None = None  # the create form's one-time token: a repeated submit finds this contract
 
 
 CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP")

@@ -12,6 +12,9 @@ class ContractRepository(Protocol):
     """Contracts and their amendments; every read for a person is limited to their record scope for contracts."""
 
     def add(self, contract: Contract) -> int: ...
+    def get_by_form_token(self, form_token: str) -> Contract | None:
+        """The contract a create form made already (double submit), or None."""
+        ...
     def get(self, contract_id: int, actor: Actor) -> Contract | None:
         """The contract if it is in the actor's scope, else None."""
         ...

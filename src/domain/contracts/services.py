@@ -72,15 +72,22 @@ def assignable_owners(*, actor: Actor, uow: UnitOfWork) -> list[tuple[int, str]]
 
 
 def create_contract(raw: Mapping[str, str], *, actor: Actor, uow: UnitOfWork, clock: Clock,
-                    pattern: NumberPattern) -> Contract:
-    """Draft a contract for a customer in the actor's scope; its number comes from the pattern's sequence."""
+                    pattern: NumberPattern, form_token: str = "") -> Contract:
+    """Draft a contract for a customer in the actor's scope; its number comes from the pattern's sequence.
+
+    A repeated `form_token` (double click, Back and submit again) returns the draft it made already.
+    """
     require(actor, Permission.CONTRACT_CREATE)
     terms, owner_id = draft_fields(raw)
     now = clock.now()
     with uow:
+        existing = uow.contracts.get_by_form_token(form_token) if form_token else None
+        if existing is not None and existing.created_by == actor.user_id:
+            return existing
         check_party(terms.customer_id, actor, uow)
         department_id = _check_owner(owner_id, actor, uow)
         contract = new_draft(next_number(pattern, now, uow), terms, owner_id, department_id, actor, now)
+        contract.form_token = form_token or None
         contract.id = uow.contracts.add(contract)
         uow.audit.append(event("contract.created", contract, actor, now, after=audited(contract)))
         uow.commit()
@@ -107,6 +114,14 @@ def update_contract(contract_id: int, raw: Mapping[str, str], expected_version: 
         uow.audit.append(event("contract.updated", edited, actor, now, before=before, after=after))
         uow.commit()
     return edited
+
+
+def contract_by_form_token(form_token: str, *, actor: Actor, uow: UnitOfWork) -> Contract | None:
+    """The draft the actor's create form made already (a parallel double submit), or None."""
+    require(actor, Permission.CONTRACT_CREATE)
+    with uow:
+        found = uow.contracts.get_by_form_token(form_token) if form_token else None
+    return found if found is not None and found.created_by == actor.user_id else None
 
 
 def next_number(pattern: NumberPattern, now: datetime, uow: UnitOfWork) -> str:

@@ -1,5 +1,6 @@
 """Contracts: list with search and filters, draft, edit a draft with optimistic locking, detail."""
 
+import secrets
 from collections.abc import Mapping
 
 from flask import Blueprint, flash, request, url_for
@@ -14,7 +15,7 @@ from domain.customers import services as customers
 from domain.customers.models import CustomerListQuery
 from domain.identity.access import require
 from domain.identity.permissions import Permission
-from domain.shared.errors import NotFound, StaleVersion, ValidationFailed
+from domain.shared.errors import Conflict, NotFound, StaleVersion, ValidationFailed
 from web.contracts import forms
 from web.contracts.attachments import section_context
 from web.contracts.forms import conflicting, contract_query, form_values, values_of
@@ -75,18 +76,24 @@ def new() -> HttpResponse:
         return _picker()
     customer = customers.get_customer(customer_id, actor=actor, uow=deps().reader()).customer
     values = {"customer_id": str(customer_id), "owner_id": str(actor.user_id), "currency": "CNY"}
-    return _form_page("contracts/new.html", 200, values=values, customer_name=customer.name)
+    return _form_page("contracts/new.html", 200, values=values, customer_name=customer.name,
+                      form_token=secrets.token_urlsafe(24))
 
 
 @bp.post("")
 def create() -> HttpResponse:
-    d = deps()
+    d, actor, token = deps(), current_actor(), request.form.get("form_token", "")[:64]
     try:
-        contract = services.create_contract(request.form, actor=current_actor(), uow=d.uow(), clock=d.clock,
-                                            pattern=forms.number_pattern())
+        contract = services.create_contract(request.form, actor=actor, uow=d.uow(), clock=d.clock,
+                                            pattern=forms.number_pattern(), form_token=token)
     except ValidationFailed as error:
         return _form_page("contracts/new.html", 422, values=request.form, errors=error.errors,
-                          customer_name=party(request.form))
+                          customer_name=party(request.form), form_token=token)
+    except Conflict:  # the same form, submitted twice at once: the other request made the draft
+        twin = services.contract_by_form_token(token, actor=actor, uow=d.reader())
+        if twin is None:
+            raise
+        contract = twin
     flash(_("Contract %(number)s drafted.", number=contract.number), "success")
     return see_other(url_for(".detail", contract_id=contract.id))
 
