@@ -20,6 +20,7 @@ from domain.contracts.validation import draft_fields
 from domain.identity.access import require
 from domain.identity.models import Actor
 from domain.identity.permissions import Permission, Scope
+from domain.identity.teams import visible_owners
 from domain.shared.errors import NotFound, StaleVersion, ValidationFailed
 from domain.shared.paging import Page
 from domain.shared.ports import Clock
@@ -48,7 +49,7 @@ def list_contracts(query: ContractListQuery, *, actor: Actor, uow: UnitOfWork,
     require(actor, Permission.CONTRACT_READ)
     with uow:
         page = uow.contracts.search(query, actor)
-        owners = _team(actor, uow) if with_owner_filter else []
+        owners = visible_owners(actor, "contract", uow) if with_owner_filter else []
     return ContractList(page, owners)
 
 
@@ -68,7 +69,7 @@ def get_contract(contract_id: int, *, actor: Actor, uow: UnitOfWork) -> Contract
 def assignable_owners(*, actor: Actor, uow: UnitOfWork) -> list[tuple[int, str]]:
     """(id, name) of the users the actor may make owner of a contract: themselves, their team, or anyone."""
     with uow:
-        return _team(actor, uow) or [(actor.user_id, actor.display_name)]
+        return visible_owners(actor, "contract", uow) or [(actor.user_id, actor.display_name)]
 
 
 def create_contract(raw: Mapping[str, str], *, actor: Actor, uow: UnitOfWork, clock: Clock,
@@ -184,16 +185,6 @@ def event(action: str, contract: Contract, actor: Actor | None, now: datetime, b
 
 def _terms(terms: ContractTerms) -> dict[str, Any]:
     return {name: getattr(terms, name) for name in ContractTerms.__dataclass_fields__}
-
-
-def _team(actor: Actor, uow: UnitOfWork) -> list[tuple[int, str]]:
-    """The users whose contracts the actor sees beyond their own (empty for own scope)."""
-    scope = actor.scope("contract")
-    if scope is Scope.ALL:
-        return uow.users.active_user_names()
-    if scope is Scope.DEPARTMENT and actor.department_id is not None:
-        return uow.users.active_user_names(actor.department_id)
-    return []
 
 
 def _check_owner(owner_id: int, actor: Actor, uow: UnitOfWork) -> int | None:

@@ -23,6 +23,7 @@ from domain.customers.validation import customer_fields, follow_up_fields
 from domain.identity.access import require, require_fresh
 from domain.identity.models import Actor
 from domain.identity.permissions import Permission, Scope
+from domain.identity.teams import visible_owners
 from domain.shared.errors import NotFound, StaleVersion, ValidationFailed
 from domain.shared.paging import Page
 from domain.shared.ports import Clock
@@ -56,17 +57,8 @@ def list_customers(
     require(actor, Permission.CUSTOMER_READ)
     with uow:
         page = uow.customers.search(query, actor)
-        owners = _visible_owners(actor, uow) if with_owner_filter else []
+        owners = visible_owners(actor, "customer", uow) if with_owner_filter else []
     return CustomerList(page, owners)
-
-
-def _visible_owners(actor: Actor, uow: UnitOfWork) -> list[tuple[int, str]]:
-    scope = actor.scope("customer")
-    if scope is Scope.ALL:
-        return uow.users.active_user_names()
-    if scope is Scope.DEPARTMENT and actor.department_id is not None:
-        return uow.users.active_user_names(actor.department_id)
-    return []
 
 
 def get_customer(customer_id: int, *, actor: Actor, uow: UnitOfWork) -> CustomerDetail:
