@@ -4,7 +4,9 @@ Configuration comes from the environment: DATABASE_URL, REDIS_URL, SECRET_KEY,
 HOUTAI_ENCRYPTION_KEYS, HOUTAI_BLIND_INDEX_KEY, HOUTAI_VAR, HOUTAI_HTTPS, HOUTAI_TRUSTED_PROXIES,
 HOUTAI_SESSION_IDLE_MINUTES, HOUTAI_SESSION_ABSOLUTE_HOURS, HOUTAI_STEP_UP_MINUTES (how long a password +
 TOTP confirmation allows sensitive actions, default 15), HOUTAI_ORGANISATION_NAME (refused inside passwords),
-HOUTAI_CONTRACT_NUMBER_PATTERN (default HT-{year}-{seq:05d}; checked at start).
+HOUTAI_CONTRACT_NUMBER_PATTERN (default HT-{year}-{seq:05d}), HOUTAI_REQUISITION_NUMBER_PATTERN
+(PR-{year}-{seq:05d}), HOUTAI_ORDER_NUMBER_PATTERN (PO-{year}-{seq:05d}), HOUTAI_RECEIPT_NUMBER_PATTERN
+(GR-{year}-{seq:05d}); each checked at start.
 """
 
 import logging
@@ -41,7 +43,6 @@ from adapters.sqlalchemy.engine import make_engine, reader
 from adapters.sqlalchemy.migrate import is_current, upgrade
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from domain.audit.verify import verify_chain
-from domain.contracts.numbering import DEFAULT_PATTERN, InvalidPattern, NumberPattern
 from domain.contracts.reminder_services import run_contracts_daily
 from domain.contracts.reminders import DailyReport, local_today
 from domain.customers.export import EXPORT_KIND, export_handler
@@ -49,6 +50,7 @@ from domain.identity.login import issue_setup_token
 from domain.identity.models import Actor, SessionPolicy
 from domain.identity.sessions import purge_idle_sessions
 from domain.jobs.services import register, run_job
+from domain.shared.numbering import DEFAULT_PATTERNS, InvalidPattern, NumberPattern
 from domain.shared.spreadsheet import CsvFile
 from web.app import create_app
 from web.deps import Dependencies
@@ -137,17 +139,26 @@ def app_config(keys_dir: Path) -> dict[str, Any]:
         "HTTPS": os.environ.get("HOUTAI_HTTPS", "") == "1",
         "TRUSTED_PROXIES": int(os.environ.get("HOUTAI_TRUSTED_PROXIES", "0")),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
-        "CONTRACT_NUMBER_PATTERN": contract_number_pattern(),
+        **number_patterns(),
     }
 
 
-def contract_number_pattern() -> str:
-    """HOUTAI_CONTRACT_NUMBER_PATTERN, checked: the app refuses to start with a pattern that cannot number."""
-    pattern = os.environ.get("HOUTAI_CONTRACT_NUMBER_PATTERN", DEFAULT_PATTERN)
-    try:
-        return NumberPattern.parse(pattern).text
-    except InvalidPattern as error:
-        sys.exit(f"HOUTAI_CONTRACT_NUMBER_PATTERN is unusable: {error}")
+# Document kind → (environment variable, app config key) of its number pattern.
+NUMBER_SETTINGS = {"contract": ("HOUTAI_CONTRACT_NUMBER_PATTERN", "CONTRACT_NUMBER_PATTERN"),
+                   "requisition": ("HOUTAI_REQUISITION_NUMBER_PATTERN", "REQUISITION_NUMBER_PATTERN"),
+                   "purchase_order": ("HOUTAI_ORDER_NUMBER_PATTERN", "PURCHASE_ORDER_NUMBER_PATTERN"),
+                   "goods_receipt": ("HOUTAI_RECEIPT_NUMBER_PATTERN", "GOODS_RECEIPT_NUMBER_PATTERN")}
+
+
+def number_patterns() -> dict[str, str]:
+    """The number patterns from the environment, checked: the app refuses to start with one that cannot number."""
+    patterns = {}
+    for kind, (variable, key) in NUMBER_SETTINGS.items():
+        try:
+            patterns[key] = NumberPattern.parse(os.environ.get(variable, DEFAULT_PATTERNS[kind]), kind).text
+        except InvalidPattern as error:
+            sys.exit(f"{variable} is unusable: {error}")
+    return patterns
 
 
 def wsgi_app() -> Flask:

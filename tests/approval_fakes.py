@@ -31,11 +31,14 @@ class RecordingHandler:
     decided: list[tuple[int, Outcome]] = field(default_factory=list)
 
     def on_decided(self, document_id: int, outcome: Outcome, *, actor: Actor, uow: UnitOfWork,
-                   now: datetime) -> None:
+                   now: datetime, override: bool = False) -> None:
         self.decided.append((document_id, outcome))
 
     def link(self, document_id: int) -> str:
         return f"/test-documents/{document_id}"
+
+    def notice(self, document_id: int, uow: UnitOfWork) -> str | None:
+        return None
 
 
 @contextmanager

@@ -31,6 +31,7 @@ from domain.jobs.models import Job, JobStatus
 from domain.shared.errors import NotFound
 from domain.shared.paging import Page, decode_cursor, encode_cursor
 from tests.approval_fakes import FakeApprovalRepository, FakeDelegationRepository
+from tests.procurement_fakes import FakeBudgetRepository
 
 
 class FakeClock:
@@ -1039,6 +1040,7 @@ class FakeUnitOfWork:
         self.tags = FakeTagRepository(self.customers)
         self.saved_views = FakeSavedViewRepository(self.users)
         self.imports = FakeImportRepository(self.customers, self.users)
+        self.budgets = FakeBudgetRepository()
         self.audit = FakeAuditLog(self.users)
         self.commits = 0
 

@@ -7,6 +7,7 @@ from domain.administration.ports import DepartmentRepository
 from domain.administration.role_ports import RoleRepository
 from domain.approvals.ports import ApprovalRepository, DelegationRepository
 from domain.audit.ports import AuditLog
+from domain.budgets.ports import BudgetRepository
 from domain.contracts.ports import ContractRepository
 from domain.contracts.upkeep_ports import ContractAttachmentRepository, ContractReminderRepository
 from domain.customers.list_ports import SavedViewRepository, TagRepository
@@ -56,6 +57,8 @@ class UnitOfWork(Protocol):
     def saved_views(self) -> SavedViewRepository: ...
     @property
     def imports(self) -> ImportRepository: ...
+    @property
+    def budgets(self) -> BudgetRepository: ...
     @property
     def audit(self) -> AuditLog: ...
 

@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from web import i18n
+from web import i18n, numbering
 from web.deps import Dependencies
 from web.errors import register_error_handlers
 from web.guard import check_access
@@ -44,6 +44,7 @@ def create_app(dependencies: Dependencies, config: Mapping[str, Any] | None = No
     app.config.update(DEFAULTS)
     app.config.update(config or {})
     app.extensions["houtai"] = dependencies
+    numbering.check_patterns(app.config)  # refuses to start with a pattern that cannot number documents
     app.session_interface = ServerSessionInterface(dependencies)
     if app.config["TRUSTED_PROXIES"]:
         hops = int(app.config["TRUSTED_PROXIES"])

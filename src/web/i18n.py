@@ -125,6 +125,17 @@ ERRORS = {
     "import.archived": _l("This customer is archived; restore it first or remove the row."),
     "owner.unknown": _l("No active user has this username or name; enter the owner's username."),
     "owner.ambiguous": _l("Several users have this name; enter the owner's username instead."),
+    "quantity.invalid": _l("Enter a quantity such as 12 or 2.5."),
+    "quantity.decimals": _l("Use at most three decimals for a quantity."),
+    "quantity.not_positive": _l("Enter a quantity above zero."),
+    "quantity.too_large": _l("Quantities above 1,000,000,000 are not accepted; check the number of digits."),
+    "price.invalid": _l("Enter a price such as 12.5 or 1,280.00."),
+    "price.decimals": _l("Use at most four decimals for a unit price."),
+    "price.not_positive": _l("Enter a price above zero."),
+    "price.too_large": _l("Unit prices above 1,000,000,000 are not accepted; check the number of digits."),
+    "tax_rate.invalid": _l("Choose one of the VAT rates: 13, 9, 6, 3 or 0 percent."),
+    "budget.exceeded": _l("This would take a stop budget below zero. Reduce the amount, choose another budget line, "
+                          "or ask a holder of the budget override permission to approve it."),
 }
 
 PERMISSIONS = {
@@ -140,10 +151,25 @@ PERMISSIONS = {
     "audit.export": _l("Export the audit log"), "user.manage": _l("Manage users"),
     "department.manage": _l("Manage departments"), "role.manage": _l("Manage roles"),
     "session.manage": _l("Manage sessions"),
+    "supplier.read": _l("View suppliers"), "supplier.create": _l("Create suppliers"),
+    "supplier.update": _l("Edit suppliers"), "supplier.qualify": _l("Qualify, suspend and blacklist suppliers"),
+    "supplier.reveal": _l("Reveal supplier bank accounts and contact data"),
+    "supplier.import": _l("Import suppliers"), "supplier.export": _l("Export suppliers"),
+    "requisition.read": _l("View requisitions"), "requisition.create": _l("Raise requisitions"),
+    "requisition.close": _l("Close requisitions"), "budget.read": _l("View budgets"),
+    "budget.manage": _l("Manage budgets"), "budget.override": _l("Approve beyond a stop budget"),
+    "purchase_order.read": _l("View purchase orders"), "purchase_order.create": _l("Create purchase orders"),
+    "purchase_order.update": _l("Edit, send, cancel and close purchase orders"),
+    "receipt.create": _l("Record goods receipts"), "invoice.read": _l("View supplier invoices"),
+    "invoice.create": _l("Record supplier invoices"), "invoice.resolve": _l("Resolve invoice match exceptions"),
+    "purchase.export": _l("Export requisitions, orders, receipts and invoices"),
+    "procurement.settings": _l("Set receipt and match tolerances"),
 }
-MODULES = {"customers": _l("Customers"), "contracts": _l("Contracts"), "approvals": _l("Approvals"),
-           "administration": _l("Administration"), "audit": _l("Audit")}
-ENTITIES = {"customer": _l("Customers"), "contract": _l("Contracts")}
+MODULES = {"customers": _l("Customers"), "contracts": _l("Contracts"), "suppliers": _l("Suppliers"),
+           "procurement": _l("Procurement"), "approvals": _l("Approvals"), "administration": _l("Administration"),
+           "audit": _l("Audit")}
+ENTITIES = {"customer": _l("Customers"), "contract": _l("Contracts"), "requisition": _l("Requisitions"),
+            "purchase_order": _l("Purchase orders")}
 SCOPES = {"none": _l("None"), "own": _l("Own records"), "department": _l("Department subtree"), "all": _l("All")}
 ROLE_NAMES = {
     "administrator": _l("Administrator"), "sales_manager": _l("Sales manager"), "sales_rep": _l("Sales rep"),

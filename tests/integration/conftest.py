@@ -26,9 +26,13 @@ from web.deps import Dependencies
 
 PG_ADMIN = os.environ.get("HOUTAI_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_DATABASE = os.environ.get("HOUTAI_TEST_PG_DATABASE", "houtai_test")
-TABLES = ("approval_tasks", "approval_requests", "approval_rule_steps", "approval_rules", "delegations",
+TABLES = ("supplier_invoice_lines", "supplier_invoices", "goods_receipt_lines", "goods_receipts",
+          "purchase_order_lines", "purchase_orders", "requisition_lines", "requisitions", "budget_entries", "budgets",
+          "supplier_document_reminders", "supplier_documents", "supplier_contacts", "procurement_settings",
+          "approval_tasks", "approval_requests", "approval_rule_steps", "approval_rules", "delegations",
           "import_batch_items", "import_batches", "import_mappings", "customer_merges", "contacts", "jobs",
           "contract_attachments", "contract_reminders", "contract_amendments", "number_sequences", "contracts",
+          "suppliers",
           "saved_views", "customer_tags", "tags", "follow_ups", "customers", "recovery_codes", "auth_sessions",
           "user_tokens", "user_roles", "users", "departments", "setup_tokens", "audit_events")  # children first
 

@@ -13,9 +13,9 @@ from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from domain.approvals import engine as approval_engine
 from domain.approvals.models import Outcome
 from domain.contracts import amending, services, workflow
-from domain.contracts.numbering import NumberPattern
 from domain.customers import services as customers
 from domain.identity.models import Actor
+from domain.shared.numbering import NumberPattern
 from tests.builders import NOW
 from tests.integration.conftest import add_department, add_user, csrf_of, sign_in_as
 from web.deps import Dependencies

@@ -196,8 +196,8 @@ def test_concurrent_creation_gives_distinct_gapless_numbers(
         engine: Engine, people: dict[str, Actor], customer_id: int) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from domain.contracts.numbering import NumberPattern
     from domain.contracts.services import create_contract
+    from domain.shared.numbering import NumberPattern
 
     rep = people["sales_rep"]
     pattern = NumberPattern.parse("HT-{year}-{seq:05d}")
@@ -213,7 +213,7 @@ def test_concurrent_creation_gives_distinct_gapless_numbers(
 
 
 def test_an_unusable_number_pattern_stops_the_app_at_start(deps: Dependencies) -> None:
-    from domain.contracts.numbering import InvalidPattern
+    from domain.shared.numbering import InvalidPattern
     from web.app import create_app
 
     with pytest.raises(InvalidPattern):

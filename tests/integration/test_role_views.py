@@ -10,10 +10,14 @@ from adapters.sqlalchemy.tables import audit_events
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from domain.customers.services import register_customer
 from domain.identity.models import Actor
+from domain.identity.permissions import DEFAULT_ROLES
 from tests.builders import customer_form
 from tests.fakes import FakeClock
 from tests.integration.conftest import add_department, add_user, csrf_of, sign_in_as
 from web.deps import Dependencies
+
+BUYER_DEFAULTS = ({p.value for p in DEFAULT_ROLES["buyer"].permissions},
+                  {e: s.value for e, s in DEFAULT_ROLES["buyer"].scopes.items()})
 
 
 @pytest.fixture
@@ -112,7 +116,7 @@ class TestEdit:
 
         assert page.status_code == 303 and "/account/reauth?next=/admin/roles/buyer" in page.headers["Location"]
         assert post.status_code == 303 and "/account/reauth" in post.headers["Location"]  # type: ignore[attr-defined]
-        assert grants(engine, "buyer") == (set(), {}, 1)
+        assert grants(engine, "buyer") == (*BUYER_DEFAULTS, 1)
 
     def test_save_replaces_the_column_and_audits_before_and_after(self, admin_client: FlaskClient,
                                                                   engine: Engine) -> None:
@@ -123,7 +127,8 @@ class TestEdit:
         with engine.connect() as connection:
             before, after = connection.execute(select(audit_events.c.before, audit_events.c.after).where(
                 audit_events.c.action == "role.updated", audit_events.c.entity_id == "buyer")).one()
-        assert before["permissions"] == [] and after["permissions"] == ["customer.read", "followup.create"]
+        assert before["permissions"] == sorted(BUYER_DEFAULTS[0])
+        assert after["permissions"] == ["customer.read", "followup.create"]
 
     def test_edit_page_shows_the_role_form(self, admin_client: FlaskClient) -> None:
         page = admin_client.get("/admin/roles/sales_rep")
@@ -148,7 +153,7 @@ class TestEdit:
         response = save(admin_client, "employee", permissions, scopes)
 
         assert response.status_code == 422  # type: ignore[attr-defined]
-        assert grants(engine, "employee") == (set(), {}, 1)
+        assert grants(engine, "employee") == ({"requisition.read", "requisition.create"}, {"requisition": "own"}, 1)
 
     @pytest.mark.parametrize("dropped", ["role.manage", "user.manage"])
     def test_administrator_role_cannot_drop_role_or_user_management(self, admin_client: FlaskClient,

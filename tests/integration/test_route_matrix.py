@@ -346,11 +346,15 @@ class World:
 
 
 class MatrixDocument:
-    def on_decided(self, document_id: int, outcome: Outcome, *, actor: Actor, uow: UnitOfWork, now: datetime) -> None:
+    def on_decided(self, document_id: int, outcome: Outcome, *, actor: Actor, uow: UnitOfWork, now: datetime,
+                   override: bool = False) -> None:
         pass
 
     def link(self, document_id: int) -> str:
         return "/"
+
+    def notice(self, document_id: int, uow: UnitOfWork) -> str | None:
+        return None
 
 
 PLACEHOLDERS: dict[str, Callable[[World], str]] = {

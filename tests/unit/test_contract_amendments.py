@@ -6,7 +6,7 @@ import pytest
 
 from domain.contracts.amendments import amended, diff
 from domain.contracts.models import Contract, ContractStatus, ContractTerms, FieldChange
-from domain.contracts.numbering import InvalidPattern, NumberPattern
+from domain.shared.numbering import InvalidPattern, NumberPattern
 from tests.builders import NOW
 
 TERMS = ContractTerms("Maintenance 2026", 7, Decimal("12345.60"), "CNY", date(2026, 1, 2), date(2026, 2, 1),

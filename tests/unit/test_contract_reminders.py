@@ -125,8 +125,9 @@ class TestDailyRun:
         assert count_open_reminders(actor=self.rep, uow=self.uow) == 1
 
     def test_the_work_queue_needs_contract_read(self) -> None:
-        buyer = an_actor(self.uow.users.users[self.uow.users.add(a_user(username="b", roles=frozenset({"buyer"})))])
+        employee = an_actor(self.uow.users.users[self.uow.users.add(a_user(username="e",
+                                                                           roles=frozenset({"employee"})))])
 
         with pytest.raises(PermissionDenied):
-            work_queue(TODAY, actor=buyer, uow=self.uow)
-        assert count_open_reminders(actor=buyer, uow=self.uow) == 0
+            work_queue(TODAY, actor=employee, uow=self.uow)
+        assert count_open_reminders(actor=employee, uow=self.uow) == 0

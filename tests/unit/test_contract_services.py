@@ -9,10 +9,10 @@ from domain.approvals.models import HANDLERS, ApprovalSubject, Outcome
 from domain.contracts import amending, services, workflow
 from domain.contracts.errors import InvalidTransition
 from domain.contracts.models import ContractStatus
-from domain.contracts.numbering import NumberPattern
 from domain.customers.models import Customer, CustomerFields, CustomerStage
 from domain.identity.models import Actor
 from domain.shared.errors import NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from domain.shared.numbering import NumberPattern
 from tests.builders import NOW, a_user, an_actor
 from tests.fakes import FakeClock, FakeUnitOfWork
 

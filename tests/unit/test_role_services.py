@@ -7,7 +7,7 @@ import pytest
 from domain.administration import roles as services
 from domain.administration.role_models import RoleLocked
 from domain.identity.models import Actor
-from domain.identity.permissions import Permission, Scope
+from domain.identity.permissions import DEFAULT_ROLES, Permission, Scope
 from domain.shared.errors import NotFound, PermissionDenied, ReauthenticationRequired, StaleVersion, ValidationFailed
 from tests.builders import a_user
 from tests.fakes import FakeClock, FakeUnitOfWork
@@ -75,7 +75,8 @@ def test_update_replaces_the_grants_bumps_the_version_and_audits_before_and_afte
 
 def test_stale_version_is_refused_without_change() -> None:
     uow = FakeUnitOfWork()
-    finance = (["customer.read", "contract.read"], {"customer": "all", "contract": "all"})
+    default = DEFAULT_ROLES["finance"]
+    finance = ([p.value for p in default.permissions], {e: s.value for e, s in default.scopes.items()})
     services.update_role("finance", None, *finance, 1, actor=ADMIN, uow=uow, clock=FakeClock())  # no-op save
     services.update_role("finance", None, [], {}, 1, actor=ADMIN, uow=uow, clock=FakeClock())
 

@@ -7,6 +7,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -249,7 +250,8 @@ contracts = Table(
     Column("id", Integer, primary_key=True),
     Column("number", String(40), nullable=False, unique=True),
     Column("title", String(200), nullable=False),
-    Column("customer_id", ForeignKey("customers.id"), nullable=False, index=True),
+    Column("customer_id", ForeignKey("customers.id"), nullable=True, index=True),  # a sales contract's party
+    Column("supplier_id", ForeignKey("suppliers.id"), nullable=True),  # a purchase contract's party
     Column("amount", Numeric(18, 2), nullable=False),
     Column("currency", String(3), nullable=False),
     Column("signed_on", Date, nullable=True),
@@ -272,6 +274,7 @@ contracts = Table(
     Index("ix_contracts_owner_created", "owner_id", "created_at", "id"),
     Index("ix_contracts_department_created", "department_id", "created_at", "id"),
     Index("ix_contracts_status_end", "status", "end_on", "id"),
+    CheckConstraint("(customer_id IS NULL) <> (supplier_id IS NULL)", name="one_party"),
 )
 Index("ix_contracts_owner_status_end", contracts.c.owner_id, contracts.c.status, contracts.c.end_on,
       contracts.c.id)  # the owner's work queue (migration 0006)
@@ -497,3 +500,300 @@ import_mappings = Table(
     Column("mapping", JSON, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
 )
+
+
+# --- Procurement (migration 0009): suppliers, budgets, requisitions, orders, receipts, invoices -------------
+# Quantities carry 3 decimals (kg, m), unit prices 4 (screws at ¥0.0035), amounts 2 (fen), all exact decimals.
+QUANTITY, UNIT_PRICE, MONEY = Numeric(18, 3), Numeric(18, 4), Numeric(18, 2)
+
+suppliers = Table(
+    "suppliers", metadata,  # 供应商: the company's shared vendor master (no record scope)
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("name_key", String(200), nullable=False),  # domain.customers.names.name_key: duplicate check
+    Column("credit_code", String(18), nullable=True, unique=True),
+    Column("category", String(32), nullable=False),
+    Column("status", String(16), nullable=False),  # pending / qualified / suspended / blacklisted
+    Column("status_reason", Text, nullable=True),  # why it was suspended or blacklisted
+    Column("region", String(32), nullable=False, default="other"),
+    Column("address", String(300), nullable=False, default=""),
+    Column("payment_terms", String(200), nullable=False, default=""),
+    Column("notes", Text, nullable=False, default=""),
+    Column("bank_name", String(100), nullable=False, default=""),
+    Column("bank_account_enc", LargeBinary, nullable=True),  # AES-256-GCM like customer phone numbers
+    Column("bank_account_index", String(64), nullable=True, index=True),  # blind index of the digits
+    Column("created_by", ForeignKey("users.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("form_token", String(64), nullable=True, unique=True),
+    Index("ix_suppliers_created", "created_at", "id"),
+    Index("ix_suppliers_status_created", "status", "created_at", "id"),
+    Index("ix_suppliers_category_created", "category", "created_at", "id"),
+    Index("ix_suppliers_name", "name", "id"),
+    Index("ix_suppliers_name_key", "name_key"),
+)
+
+supplier_contacts = Table(
+    "supplier_contacts", metadata,  # people at a supplier; phone and e-mail sealed like customer contacts
+    Column("id", Integer, primary_key=True),
+    Column("supplier_id", ForeignKey("suppliers.id"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("title", String(100), nullable=False, default=""),
+    Column("phone_enc", LargeBinary, nullable=True),
+    Column("email_enc", LargeBinary, nullable=True),
+    Column("phone_index", String(64), nullable=True, index=True),
+    Column("email_index", String(64), nullable=True, index=True),
+    Column("notes", Text, nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Index("ix_supplier_contacts_supplier", "supplier_id", "id"),
+)
+
+supplier_documents = Table(
+    "supplier_documents", metadata,  # licences and certificates, with expiry dates and reminders
+    Column("id", Integer, primary_key=True),
+    Column("supplier_id", ForeignKey("suppliers.id"), nullable=False),
+    Column("kind", String(32), nullable=False),  # business_licence / qualification / quality_cert / tax / other
+    Column("title", String(200), nullable=False),
+    Column("number", String(100), nullable=False, default=""),
+    Column("issued_on", Date, nullable=True),
+    Column("expires_on", Date, nullable=True),
+    Column("file_id", String(64), nullable=True, unique=True),  # the FileStore's id; a document may be metadata only
+    Column("filename", String(255), nullable=True),
+    Column("content_type", String(100), nullable=True),
+    Column("size", BigInteger, nullable=True),
+    Column("sha256", String(64), nullable=True),
+    Column("uploaded_by", ForeignKey("users.id"), nullable=False),
+    Column("uploaded_at", UtcDateTime, nullable=False),
+    Column("removed_at", UtcDateTime, nullable=True),
+    Index("ix_supplier_documents_supplier", "supplier_id", "id"),
+    Index("ix_supplier_documents_expiry", "expires_on", "id", sqlite_where=text("removed_at IS NULL"),
+          postgresql_where=text("removed_at IS NULL")),
+)
+
+supplier_document_reminders = Table(
+    "supplier_document_reminders", metadata,  # one mark per document and lead time (60/30/7 days before expiry)
+    Column("id", Integer, primary_key=True),
+    Column("document_id", ForeignKey("supplier_documents.id"), nullable=False),
+    Column("days_before", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("acknowledged_at", UtcDateTime, nullable=True),
+    Column("acknowledged_by", ForeignKey("users.id"), nullable=True),
+    UniqueConstraint("document_id", "days_before"),
+)
+
+budgets = Table(
+    "budgets", metadata,  # 预算: a department's budget line for a period, with a stop or warn policy
+    Column("id", Integer, primary_key=True),
+    Column("department_id", ForeignKey("departments.id"), nullable=False),
+    Column("code", String(40), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("period_start", Date, nullable=False),  # inclusive
+    Column("period_end", Date, nullable=False),  # inclusive
+    Column("amount", MONEY, nullable=False),
+    Column("committed", MONEY, nullable=False, default=0),  # the sum of its entries, kept in the same transaction
+    Column("policy", String(8), nullable=False),  # stop / warn
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_by", ForeignKey("users.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    UniqueConstraint("department_id", "code"),
+    Index("ix_budgets_department_period", "department_id", "period_start", "id"),
+)
+
+budget_entries = Table(
+    "budget_entries", metadata,  # the budget's ledger: + commits, - releases; append-only
+    Column("id", Integer, primary_key=True),
+    Column("budget_id", ForeignKey("budgets.id"), nullable=False),
+    Column("document_type", String(32), nullable=False),  # requisition / purchase_order
+    Column("document_id", Integer, nullable=False),
+    Column("line_id", Integer, nullable=True),  # the document line, where the entry is per line
+    Column("amount", MONEY, nullable=False),
+    Column("reason", String(32), nullable=False),  # approved / ordered / cancelled / closed ...
+    Column("overridden_by", ForeignKey("users.id"), nullable=True),  # a stop budget exceeded on purpose
+    Column("created_by", ForeignKey("users.id"), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_budget_entries_budget", "budget_id", "id"),
+    Index("ix_budget_entries_document", "document_type", "document_id", "line_id"),
+)
+
+requisitions = Table(
+    "requisitions", metadata,  # 采购申请: a department's request to buy
+    Column("id", Integer, primary_key=True),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("title", String(200), nullable=False),
+    Column("purpose", Text, nullable=False, default=""),
+    Column("department_id", ForeignKey("departments.id"), nullable=False),
+    Column("requester_id", ForeignKey("users.id"), nullable=False),  # the owner for record scope
+    Column("budget_id", ForeignKey("budgets.id"), nullable=True),
+    Column("currency", String(3), nullable=False, default="CNY"),
+    Column("estimated_total", MONEY, nullable=False, default=0),  # the sum of the lines' amounts
+    Column("status", String(20), nullable=False),
+    Column("submitted_at", UtcDateTime, nullable=True),
+    Column("decided_at", UtcDateTime, nullable=True),
+    Column("closed_reason", Text, nullable=True),
+    Column("created_by", ForeignKey("users.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("form_token", String(64), nullable=True, unique=True),
+    Index("ix_requisitions_created", "created_at", "id"),
+    Index("ix_requisitions_requester_created", "requester_id", "created_at", "id"),
+    Index("ix_requisitions_department_created", "department_id", "created_at", "id"),
+    Index("ix_requisitions_status_created", "status", "created_at", "id"),
+)
+
+requisition_lines = Table(
+    "requisition_lines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("requisition_id", ForeignKey("requisitions.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("item", String(200), nullable=False),
+    Column("specification", String(500), nullable=False, default=""),
+    Column("quantity", QUANTITY, nullable=False),
+    Column("unit", String(20), nullable=False),
+    Column("estimated_unit_price", UNIT_PRICE, nullable=False),  # tax included: what the budget is charged
+    Column("amount", MONEY, nullable=False),  # quantity × estimated unit price, half-up to the fen
+    Column("needed_by", Date, nullable=True),
+    Column("ordered_quantity", QUANTITY, nullable=False, default=0),  # on orders not cancelled; never > quantity
+    UniqueConstraint("requisition_id", "position"),
+)
+
+purchase_orders = Table(
+    "purchase_orders", metadata,  # 采购订单
+    Column("id", Integer, primary_key=True),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("supplier_id", ForeignKey("suppliers.id"), nullable=False),
+    Column("title", String(200), nullable=False, default=""),
+    Column("buyer_id", ForeignKey("users.id"), nullable=False),  # the owner for record scope
+    Column("department_id", ForeignKey("departments.id"), nullable=True),
+    Column("contract_id", ForeignKey("contracts.id"), nullable=True),  # a framework (purchase) contract
+    Column("currency", String(3), nullable=False, default="CNY"),
+    Column("net_total", MONEY, nullable=False, default=0),
+    Column("tax_total", MONEY, nullable=False, default=0),
+    Column("gross_total", MONEY, nullable=False, default=0),
+    Column("status", String(20), nullable=False),
+    Column("delivery_address", String(300), nullable=False, default=""),
+    Column("payment_terms", String(200), nullable=False, default=""),
+    Column("notes", Text, nullable=False, default=""),
+    Column("sent_at", UtcDateTime, nullable=True),
+    Column("closed_reason", Text, nullable=True),  # why it was cancelled or closed early
+    Column("created_by", ForeignKey("users.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("form_token", String(64), nullable=True, unique=True),
+    Index("ix_purchase_orders_created", "created_at", "id"),
+    Index("ix_purchase_orders_buyer_created", "buyer_id", "created_at", "id"),
+    Index("ix_purchase_orders_department_created", "department_id", "created_at", "id"),
+    Index("ix_purchase_orders_status_created", "status", "created_at", "id"),
+    Index("ix_purchase_orders_supplier_created", "supplier_id", "created_at", "id"),
+    Index("ix_purchase_orders_contract", "contract_id"),
+)
+
+purchase_order_lines = Table(
+    "purchase_order_lines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", ForeignKey("purchase_orders.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("requisition_line_id", ForeignKey("requisition_lines.id"), nullable=True),
+    Column("budget_id", ForeignKey("budgets.id"), nullable=True),
+    Column("item", String(200), nullable=False),
+    Column("specification", String(500), nullable=False, default=""),
+    Column("quantity", QUANTITY, nullable=False),
+    Column("unit", String(20), nullable=False),
+    Column("unit_price", UNIT_PRICE, nullable=False),  # before tax
+    Column("tax_rate", Integer, nullable=False),  # percent: 13, 9, 6, 3 or 0
+    Column("net_amount", MONEY, nullable=False),
+    Column("tax_amount", MONEY, nullable=False),
+    Column("gross_amount", MONEY, nullable=False),
+    Column("delivery_on", Date, nullable=True),
+    Column("received_quantity", QUANTITY, nullable=False, default=0),  # accepted + rejected, over all receipts
+    Column("accepted_quantity", QUANTITY, nullable=False, default=0),
+    Column("invoiced_quantity", QUANTITY, nullable=False, default=0),
+    UniqueConstraint("order_id", "position"),
+    Index("ix_purchase_order_lines_requisition_line", "requisition_line_id"),
+)
+
+goods_receipts = Table(
+    "goods_receipts", metadata,  # 收货单
+    Column("id", Integer, primary_key=True),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("order_id", ForeignKey("purchase_orders.id"), nullable=False),
+    Column("received_on", Date, nullable=False),
+    Column("received_by", ForeignKey("users.id"), nullable=False),
+    Column("notes", Text, nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("form_token", String(64), nullable=True, unique=True),
+    Index("ix_goods_receipts_order", "order_id", "id"),
+    Index("ix_goods_receipts_created", "created_at", "id"),
+)
+
+goods_receipt_lines = Table(
+    "goods_receipt_lines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("receipt_id", ForeignKey("goods_receipts.id"), nullable=False),
+    Column("order_line_id", ForeignKey("purchase_order_lines.id"), nullable=False),
+    Column("received_quantity", QUANTITY, nullable=False),  # accepted + rejected
+    Column("accepted_quantity", QUANTITY, nullable=False),
+    Column("rejected_quantity", QUANTITY, nullable=False),
+    Column("rejection_reason", String(200), nullable=False, default=""),
+    Index("ix_goods_receipt_lines_receipt", "receipt_id", "id"),
+    Index("ix_goods_receipt_lines_order_line", "order_line_id"),
+)
+
+supplier_invoices = Table(
+    "supplier_invoices", metadata,  # 供应商发票, matched against order and receipts
+    Column("id", Integer, primary_key=True),
+    Column("number", String(40), nullable=False),  # the supplier's invoice number
+    Column("supplier_id", ForeignKey("suppliers.id"), nullable=False),
+    Column("order_id", ForeignKey("purchase_orders.id"), nullable=False),
+    Column("invoice_date", Date, nullable=False),
+    Column("currency", String(3), nullable=False, default="CNY"),
+    Column("net_total", MONEY, nullable=False),
+    Column("tax_total", MONEY, nullable=False),
+    Column("gross_total", MONEY, nullable=False),
+    Column("status", String(20), nullable=False),  # matched / exception / accepted / rejected
+    Column("resolution_reason", Text, nullable=True),
+    Column("resolved_by", ForeignKey("users.id"), nullable=True),
+    Column("resolved_at", UtcDateTime, nullable=True),
+    Column("recorded_by", ForeignKey("users.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("form_token", String(64), nullable=True, unique=True),
+    UniqueConstraint("supplier_id", "number"),
+    Index("ix_supplier_invoices_created", "created_at", "id"),
+    Index("ix_supplier_invoices_status_created", "status", "created_at", "id"),
+    Index("ix_supplier_invoices_order", "order_id", "id"),
+)
+
+supplier_invoice_lines = Table(
+    "supplier_invoice_lines", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("invoice_id", ForeignKey("supplier_invoices.id"), nullable=False),
+    Column("order_line_id", ForeignKey("purchase_order_lines.id"), nullable=False),
+    Column("quantity", QUANTITY, nullable=False),
+    Column("unit_price", UNIT_PRICE, nullable=False),  # before tax
+    Column("tax_rate", Integer, nullable=False),
+    Column("net_amount", MONEY, nullable=False),
+    Column("tax_amount", MONEY, nullable=False),
+    Column("gross_amount", MONEY, nullable=False),
+    Column("match_status", String(24), nullable=False),  # matched / quantity_over / price_over / ...
+    Column("match_detail", JSON, nullable=False),  # what was compared: ordered, received, prices, tolerances
+    Index("ix_supplier_invoice_lines_invoice", "invoice_id", "id"),
+    Index("ix_supplier_invoice_lines_order_line", "order_line_id"),
+)
+
+procurement_settings = Table(
+    "procurement_settings", metadata,  # tolerances (percent) by key; absent keys take the domain defaults
+    Column("key", String(40), primary_key=True),
+    Column("value", String(100), nullable=False),
+    Column("updated_by", ForeignKey("users.id"), nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+Index("ix_contracts_supplier_created", contracts.c.supplier_id, contracts.c.created_at, contracts.c.id)

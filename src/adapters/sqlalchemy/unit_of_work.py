@@ -10,6 +10,7 @@ from adapters.crypto.fields import UNCONFIGURED, FieldCrypto
 from adapters.sqlalchemy.administration import SqlDepartmentRepository
 from adapters.sqlalchemy.approvals import SqlApprovalRepository, SqlDelegationRepository
 from adapters.sqlalchemy.audit import SqlAuditLog
+from adapters.sqlalchemy.budgets import SqlBudgetRepository
 from adapters.sqlalchemy.contacts import SqlContactRepository
 from adapters.sqlalchemy.contract_upkeep import SqlContractAttachmentRepository, SqlContractReminderRepository
 from adapters.sqlalchemy.contracts import SqlContractRepository
@@ -58,6 +59,7 @@ class SqlUnitOfWork:
         self.tags = SqlTagRepository(self._connection)
         self.saved_views = SqlSavedViewRepository(self._connection)
         self.imports = SqlImportRepository(self._connection, self._crypto)
+        self.budgets = SqlBudgetRepository(self._connection)
         self.audit = SqlAuditLog(self._connection)
         return self
 

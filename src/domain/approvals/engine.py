@@ -61,11 +61,13 @@ def start_approval(subject: ApprovalSubject, *, actor: Actor, uow: UnitOfWork, n
     return Outcome.PENDING
 
 
-def decide(task_id: int, approve: bool, comment: str, *, actor: Actor, uow: UnitOfWork, clock: Clock) -> Outcome:
+def decide(task_id: int, approve: bool, comment: str, *, actor: Actor, uow: UnitOfWork, clock: Clock,
+           override: bool = False) -> Outcome:
     """Approve or reject one task of mine (or of whoever delegates to me today); a rejection needs a comment.
 
     Raises NotFound for anybody else's task, AlreadyDecided when the task was closed meanwhile. A completed
-    step opens the next; the final outcome goes to the document's handler in this same transaction.
+    step opens the next; the final outcome goes to the document's handler in this same transaction, with
+    `override` (the approver goes beyond a stop budget on purpose) for documents that commit budget.
     """
     note = comment.strip()[:COMMENT_MAX]
     if not approve and not note:
@@ -83,7 +85,7 @@ def decide(task_id: int, approve: bool, comment: str, *, actor: Actor, uow: Unit
         uow.audit.append(_event(f"approval.{status.value}", request.document_type, request.document_id, actor, now,
                                 {"request_id": request.id, "task_id": task.id, "step": task.step,
                                  "on_behalf_of": on_behalf_of, "comment": note}))
-        outcome = _advance(request, decided, actor, uow, now)
+        outcome = _advance(request, decided, actor, uow, now, override)
         uow.commit()
     return outcome
 
@@ -131,11 +133,12 @@ def _open_step(request: ApprovalRequest, step: RuleStep, actor: Actor, uow: Unit
                                      "approver": approver, "delegate": assignee}))
 
 
-def _advance(request: ApprovalRequest, task: ApprovalTask, actor: Actor, uow: UnitOfWork, now: datetime) -> Outcome:
+def _advance(request: ApprovalRequest, task: ApprovalTask, actor: Actor, uow: UnitOfWork, now: datetime,
+             override: bool) -> Outcome:
     rule = uow.approvals.get_rule(request.rule_id)
     steps = sorted(rule.steps if rule else [], key=lambda s: s.position)
     if task.status is TaskStatus.REJECTED:
-        return _finish(request, Outcome.REJECTED, actor, uow, now)
+        return _finish(request, Outcome.REJECTED, actor, uow, now, override)
     mode = next((s.mode for s in steps if s.position == task.step), StepMode.ALL)
     siblings = [t for t in uow.approvals.tasks_of(request.id or 0) if t.step == task.step and t.id != task.id]
     if mode is StepMode.ALL and any(t.status is not TaskStatus.APPROVED for t in siblings):
@@ -143,18 +146,20 @@ def _advance(request: ApprovalRequest, task: ApprovalTask, actor: Actor, uow: Un
     _close_open(siblings, uow, now)
     following = [s for s in steps if s.position > task.step]
     if not following:
-        return _finish(request, Outcome.APPROVED, actor, uow, now)
+        return _finish(request, Outcome.APPROVED, actor, uow, now, override)
     request.current_step = following[0].position
     uow.approvals.save_request(request)
     _open_step(request, following[0], actor, uow, now)
     return Outcome.PENDING
 
 
-def _finish(request: ApprovalRequest, outcome: Outcome, actor: Actor, uow: UnitOfWork, now: datetime) -> Outcome:
+def _finish(request: ApprovalRequest, outcome: Outcome, actor: Actor, uow: UnitOfWork, now: datetime,
+            override: bool) -> Outcome:
     _close_open(uow.approvals.tasks_of(request.id or 0), uow, now)
     request.status, request.decided_at = RequestStatus(outcome.value), now
     uow.approvals.save_request(request)
-    HANDLERS[request.document_type].on_decided(request.document_id, outcome, actor=actor, uow=uow, now=now)
+    HANDLERS[request.document_type].on_decided(request.document_id, outcome, actor=actor, uow=uow, now=now,
+                                                override=override)
     return outcome
 
 

@@ -1,5 +1,5 @@
-"""The approval engine's contract with the documents it approves (contracts now; requisitions and
-purchase orders next). The engine (domain/approvals/engine.py) routes a subject through rules;
+"""The approval engine's contract with the documents it approves (contracts, requisitions, purchase orders).
+The engine (domain/approvals/engine.py) routes a subject through rules;
 the document's module registers a handler that applies the outcome to the document."""
 
 from dataclasses import dataclass
@@ -34,10 +34,18 @@ class ApprovalSubject:
 class DocumentHandler(Protocol):
     """Applies an approval outcome to the document, inside the engine's transaction."""
 
-    def on_decided(self, document_id: int, outcome: Outcome, *, actor: Actor, uow: UnitOfWork,
-                   now: datetime) -> None: ...
+    def on_decided(self, document_id: int, outcome: Outcome, *, actor: Actor, uow: UnitOfWork, now: datetime,
+                   override: bool = False) -> None:
+        """`override`: the deciding approver chose to go beyond a stop budget (only documents with budgets
+        look at it; the budget ledger checks the approver's budget.override permission)."""
+        ...
     def link(self, document_id: int) -> str:
         """The document's page, for the inbox and the timeline (a path, e.g. /contracts/42)."""
+        ...
+    def notice(self, document_id: int, uow: UnitOfWork) -> str | None:
+        """A message code the approver should see before deciding, e.g. "budget.exceeded" when approving
+        would take a stop budget below zero (the inbox then offers the override to its holders); None if none.
+        Called inside an open unit of work."""
         ...
 
 

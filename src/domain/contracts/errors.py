@@ -1,11 +1,5 @@
 """Contract errors."""
 
-from domain.shared.errors import DomainError
+from domain.shared.errors import InvalidTransition
 
-
-class InvalidTransition(DomainError):
-    """The contract's status does not allow the action; `code` names the rule for the message."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+__all__ = ["InvalidTransition"]  # contracts refuse actions like every document does

@@ -15,13 +15,14 @@ from domain.contracts.models import (
     ContractSummary,
     ContractTerms,
 )
-from domain.contracts.numbering import NumberPattern
 from domain.contracts.validation import draft_fields
 from domain.identity.access import require
 from domain.identity.models import Actor
 from domain.identity.permissions import Permission, Scope
 from domain.identity.teams import visible_owners
+from domain.shared import numbering
 from domain.shared.errors import NotFound, StaleVersion, ValidationFailed
+from domain.shared.numbering import NumberPattern
 from domain.shared.paging import Page
 from domain.shared.ports import Clock
 from domain.unit_of_work import UnitOfWork
@@ -127,7 +128,7 @@ def contract_by_form_token(form_token: str, *, actor: Actor, uow: UnitOfWork) ->
 
 def next_number(pattern: NumberPattern, now: datetime, uow: UnitOfWork) -> str:
     """The next contract number; drawn inside the caller's transaction, so it is unique and gapless."""
-    return pattern.format(now.year, uow.sequences.next_value(pattern.sequence_key(now.year)))
+    return numbering.next_number(pattern, now, uow.sequences)
 
 
 def new_draft(number: str, terms: ContractTerms, owner_id: int, department_id: int | None, actor: Actor,

@@ -9,13 +9,13 @@ from domain.approvals.models import ApprovalSubject, Outcome, register_document
 from domain.contracts.errors import InvalidTransition
 from domain.contracts.lifecycle import Action, transition
 from domain.contracts.models import Contract, ContractTerms
-from domain.contracts.numbering import NumberPattern
 from domain.contracts.services import editable, event, new_draft, next_number, save
 from domain.contracts.validation import renewal_dates, termination_reason
 from domain.identity.access import require
 from domain.identity.models import Actor
 from domain.identity.permissions import Permission
 from domain.shared.errors import NotFound
+from domain.shared.numbering import NumberPattern
 from domain.shared.ports import Clock
 from domain.unit_of_work import UnitOfWork
 
@@ -40,7 +40,7 @@ class ContractApprovals:
     """Applies approval outcomes: approved → active (amount and party frozen), rejected → rejected."""
 
     def on_decided(self, document_id: int, outcome: Outcome, *, actor: Actor, uow: UnitOfWork,
-                   now: datetime) -> None:
+                   now: datetime, override: bool = False) -> None:
         contract = uow.contracts.get_unscoped(document_id)
         if contract is None:
             raise NotFound()
@@ -48,6 +48,9 @@ class ContractApprovals:
 
     def link(self, document_id: int) -> str:
         return f"/contracts/{document_id}"
+
+    def notice(self, document_id: int, uow: UnitOfWork) -> str | None:
+        return None
 
 
 register_document("contract", ContractApprovals())

@@ -31,6 +31,28 @@ class Permission(StrEnum):
     DEPARTMENT_MANAGE = "department.manage"
     ROLE_MANAGE = "role.manage"
     SESSION_MANAGE = "session.manage"
+    SUPPLIER_READ = "supplier.read"
+    SUPPLIER_CREATE = "supplier.create"
+    SUPPLIER_UPDATE = "supplier.update"
+    SUPPLIER_QUALIFY = "supplier.qualify"  # qualify, suspend, blacklist (with reason), restore
+    SUPPLIER_REVEAL = "supplier.reveal"  # bank account and contact data in clear
+    SUPPLIER_IMPORT = "supplier.import"
+    SUPPLIER_EXPORT = "supplier.export"
+    REQUISITION_READ = "requisition.read"
+    REQUISITION_CREATE = "requisition.create"  # raise, edit own drafts, submit
+    REQUISITION_CLOSE = "requisition.close"  # close what will not be ordered (releases its budget)
+    BUDGET_READ = "budget.read"
+    BUDGET_MANAGE = "budget.manage"
+    BUDGET_OVERRIDE = "budget.override"  # commit beyond a stop budget (audited)
+    ORDER_READ = "purchase_order.read"
+    ORDER_CREATE = "purchase_order.create"
+    ORDER_UPDATE = "purchase_order.update"  # edit drafts, submit, send, cancel, close
+    RECEIPT_CREATE = "receipt.create"
+    INVOICE_READ = "invoice.read"
+    INVOICE_CREATE = "invoice.create"
+    INVOICE_RESOLVE = "invoice.resolve"  # the three-way-match exception queue
+    PURCHASE_EXPORT = "purchase.export"  # requisition, order, receipt and invoice lists
+    PROCUREMENT_SETTINGS = "procurement.settings"  # match and receipt tolerances
 
     @property
     def module(self) -> str:
@@ -39,8 +61,10 @@ class Permission(StrEnum):
 
 MODULE_OF = {"customer": "customers", "followup": "customers", "contract": "contracts", "approval": "approvals",
              "audit": "audit", "user": "administration", "department": "administration", "role": "administration",
-             "session": "administration"}
-MODULES = ("customers", "contracts", "approvals", "administration", "audit")
+             "session": "administration", "supplier": "suppliers", "requisition": "procurement",
+             "budget": "procurement", "purchase_order": "procurement", "receipt": "procurement",
+             "invoice": "procurement", "purchase": "procurement", "procurement": "procurement"}
+MODULES = ("customers", "contracts", "suppliers", "procurement", "approvals", "administration", "audit")
 
 
 class Scope(StrEnum):
@@ -52,7 +76,9 @@ class Scope(StrEnum):
 
 
 SCOPE_ORDER = {Scope.OWN: 0, Scope.DEPARTMENT: 1, Scope.ALL: 2}
-ENTITIES = ("customer", "contract")  # entities with record rules; each later module adds its own
+# Entities with record rules. Receipts and supplier invoices follow their order's scope; suppliers are the
+# company's shared vendor master and have none.
+ENTITIES = ("customer", "contract", "requisition", "purchase_order")
 
 
 @dataclass(frozen=True)
@@ -67,8 +93,15 @@ class Role:
 _SALES = frozenset({Permission.CUSTOMER_READ, Permission.CUSTOMER_CREATE, Permission.CUSTOMER_UPDATE,
                     Permission.CUSTOMER_REVEAL, Permission.CUSTOMER_EXPORT, Permission.FOLLOWUP_CREATE,
                     Permission.CONTRACT_READ, Permission.CONTRACT_CREATE, Permission.CONTRACT_UPDATE})
-_READ_ALL = frozenset({Permission.CUSTOMER_READ, Permission.CONTRACT_READ})
-_ALL = {"customer": Scope.ALL, "contract": Scope.ALL}
+_READ_ALL = frozenset({Permission.CUSTOMER_READ, Permission.CONTRACT_READ, Permission.SUPPLIER_READ,
+                       Permission.REQUISITION_READ, Permission.BUDGET_READ, Permission.ORDER_READ,
+                       Permission.INVOICE_READ})
+_ALL = {"customer": Scope.ALL, "contract": Scope.ALL, "requisition": Scope.ALL, "purchase_order": Scope.ALL}
+_BUYING = frozenset({Permission.SUPPLIER_READ, Permission.SUPPLIER_CREATE, Permission.SUPPLIER_UPDATE,
+                     Permission.REQUISITION_READ, Permission.REQUISITION_CLOSE, Permission.BUDGET_READ,
+                     Permission.ORDER_READ, Permission.ORDER_CREATE, Permission.ORDER_UPDATE,
+                     Permission.RECEIPT_CREATE, Permission.INVOICE_READ, Permission.PURCHASE_EXPORT})
+_REQUESTING = frozenset({Permission.REQUISITION_READ, Permission.REQUISITION_CREATE})
 
 DEFAULT_ROLES: dict[str, Role] = {role.key: role for role in (
     Role("administrator", "Administrator", frozenset(Permission), _ALL, True),
@@ -77,10 +110,17 @@ DEFAULT_ROLES: dict[str, Role] = {role.key: role for role in (
                    Permission.CUSTOMER_MERGE, Permission.CONTRACT_TERMINATE},
          {"customer": Scope.DEPARTMENT, "contract": Scope.DEPARTMENT}, True),
     Role("sales_rep", "Sales rep", _SALES, {"customer": Scope.OWN, "contract": Scope.OWN}, True),
-    Role("buyer", "Buyer", frozenset(), {}, True),
-    Role("procurement_manager", "Procurement manager", frozenset(), {}, True),
-    Role("employee", "Employee", frozenset(), {}, True),
-    Role("finance", "Finance", _READ_ALL, _ALL, True),
+    Role("buyer", "Buyer", _BUYING | _REQUESTING,
+         {"requisition": Scope.DEPARTMENT, "purchase_order": Scope.DEPARTMENT}, True),
+    Role("procurement_manager", "Procurement manager",
+         _BUYING | _REQUESTING | {Permission.SUPPLIER_QUALIFY, Permission.SUPPLIER_REVEAL, Permission.SUPPLIER_IMPORT,
+                                  Permission.SUPPLIER_EXPORT, Permission.BUDGET_OVERRIDE},
+         {"requisition": Scope.ALL, "purchase_order": Scope.ALL}, True),
+    Role("employee", "Employee", _REQUESTING, {"requisition": Scope.OWN}, True),
+    Role("finance", "Finance",
+         _READ_ALL | {Permission.SUPPLIER_REVEAL, Permission.BUDGET_MANAGE, Permission.INVOICE_CREATE,
+                      Permission.INVOICE_RESOLVE, Permission.PURCHASE_EXPORT, Permission.PROCUREMENT_SETTINGS},
+         _ALL, True),
     Role("auditor", "Auditor", _READ_ALL | {Permission.AUDIT_READ, Permission.AUDIT_EXPORT}, _ALL, True),
 )}
 

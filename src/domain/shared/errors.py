@@ -29,6 +29,14 @@ class StaleVersion(DomainError):
         self.current_version = current_version
 
 
+class InvalidTransition(DomainError):
+    """The document's status does not allow the action; `code` names the rule for the message."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 class Conflict(DomainError):
     """A uniqueness rule was broken by a concurrent write."""
 

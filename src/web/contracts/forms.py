@@ -4,12 +4,12 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l, lazy_pgettext
 
 from domain.contracts.models import CURRENCIES, TERM_FIELDS, Contract, ContractListQuery, ContractStatus
-from domain.contracts.numbering import DEFAULT_PATTERN, NumberPattern
 from domain.shared.money import chinese_capitals
+from domain.shared.numbering import NumberPattern
+from web import numbering
 
 FIELDS = (*TERM_FIELDS, "owner_id", "reason")
 STATUSES = {"draft": _l("Draft"), "pending_approval": _l("Pending approval"), "rejected": _l("Rejected"),
@@ -19,16 +19,11 @@ FIELD_NAMES = {"number": _l("Contract number"), "title": _l("Title"), "customer_
                "amount": _l("Amount"), "currency": _l("Currency"), "signed_on": _l("Signed on"),
                "start_on": _l("Starts on"), "end_on": _l("Ends on"), "owner_id": _l("Owner"),
                "payment_terms": _l("Payment terms"), "notes": _l("Notes"), "reason": _l("Reason")}
-PATTERN_SETTING = "CONTRACT_NUMBER_PATTERN"
 
 
 def number_pattern() -> NumberPattern:
     """The configured contract number pattern (validated when the app starts)."""
-    return pattern_of(current_app.config)
-
-
-def pattern_of(config: Mapping[str, Any]) -> NumberPattern:
-    return NumberPattern.parse(config.get(PATTERN_SETTING, DEFAULT_PATTERN))
+    return numbering.number_pattern("contract")
 
 
 def contract_query(args: Mapping[str, str]) -> ContractListQuery:

@@ -4,7 +4,6 @@ import secrets
 from collections.abc import Mapping
 
 from flask import Blueprint, flash, request, url_for
-from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as HttpResponse
 
@@ -31,11 +30,6 @@ RESULTS = {"contract-results": "contracts/_results.html", "customer-contracts": 
 FORM = {"contract-form": "contracts/_form.html"}
 PICKER = {"customer-picker": "contracts/_customer_picker.html"}
 LIST_KEYS = ("q", "status", "owner", "customer")
-
-
-@bp.record_once
-def _check_pattern(state: BlueprintSetupState) -> None:
-    forms.pattern_of(state.app.config)  # refuses to start with a pattern that cannot number contracts
 
 
 @bp.app_template_filter("money")

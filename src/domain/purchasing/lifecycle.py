@@ -1,0 +1,72 @@
+"""The purchase order lifecycle as a pure state machine: which action moves which status where.
+
+RECEIVE is taken by every goods receipt: it leads to partly received or received, whichever the quantities
+say (`received_status`). CLOSE ends a fully received order, or a partly received one early (with a reason).
+"""
+
+from enum import StrEnum
+
+from domain.purchasing.models import OrderStatus as S
+from domain.shared.errors import InvalidTransition
+
+
+class Action(StrEnum):
+    EDIT = "edit"
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    REJECT = "reject"
+    REOPEN = "reopen"
+    SEND = "send"
+    RECEIVE = "receive"
+    CLOSE = "close"
+    CANCEL = "cancel"
+
+
+TRANSITIONS: dict[tuple[S, Action], S] = {
+    (S.DRAFT, Action.EDIT): S.DRAFT,
+    (S.DRAFT, Action.SUBMIT): S.PENDING_APPROVAL,
+    (S.PENDING_APPROVAL, Action.APPROVE): S.APPROVED,
+    (S.PENDING_APPROVAL, Action.REJECT): S.REJECTED,
+    (S.REJECTED, Action.REOPEN): S.DRAFT,
+    (S.APPROVED, Action.SEND): S.SENT,
+    (S.SENT, Action.RECEIVE): S.PARTLY_RECEIVED,  # or RECEIVED: see received_status
+    (S.PARTLY_RECEIVED, Action.RECEIVE): S.PARTLY_RECEIVED,
+    (S.RECEIVED, Action.CLOSE): S.CLOSED,
+    (S.PARTLY_RECEIVED, Action.CLOSE): S.CLOSED,
+    (S.DRAFT, Action.CANCEL): S.CANCELLED,
+    (S.REJECTED, Action.CANCEL): S.CANCELLED,
+    (S.APPROVED, Action.CANCEL): S.CANCELLED,
+    (S.SENT, Action.CANCEL): S.CANCELLED,
+}
+
+# The message code when an action is refused, one per action.
+REFUSALS: dict[Action, str] = {
+    Action.EDIT: "order.edit_not_draft",
+    Action.SUBMIT: "order.submit_not_draft",
+    Action.APPROVE: "order.decide_not_pending",
+    Action.REJECT: "order.decide_not_pending",
+    Action.REOPEN: "order.reopen_not_rejected",
+    Action.SEND: "order.send_not_approved",
+    Action.RECEIVE: "order.receive_not_sent",
+    Action.CLOSE: "order.close_not_received",
+    Action.CANCEL: "order.cancel_after_receipt",
+}
+
+
+def allowed(status: S, action: Action) -> bool:
+    """Whether `action` may be taken on an order in `status`."""
+    return (status, action) in TRANSITIONS
+
+
+def ensure(status: S, action: Action) -> None:
+    """Raise InvalidTransition, with the refusal's message code, unless `action` is allowed in `status`."""
+    if not allowed(status, action):
+        raise InvalidTransition(REFUSALS[action])
+
+
+def next_status(status: S, action: Action, *, fully_received: bool = False) -> S:
+    """The status after `action`; a receipt that completes every line leads to RECEIVED."""
+    ensure(status, action)
+    if action is Action.RECEIVE and fully_received:
+        return S.RECEIVED
+    return TRANSITIONS[(status, action)]

@@ -1,0 +1,1 @@
+"""Goods receipts (收货单): what arrived against a purchase order."""

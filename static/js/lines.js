@@ -1,0 +1,158 @@
+// Keyboard-first line tables (requisition and purchase-order lines). Static file: the CSP forbids inline script.
+//
+// Markup contract:
+//   <table data-line-grid> … <tbody data-lines> <tr data-line> <td><input name="item" …></td> … </tr> … </tbody>
+//   <template data-line-template> <tr data-line> … empty fields … </tr> </template>   (inside the table or form)
+//   An optional <button type="button" data-remove-line> in a row removes it; [data-add-line] adds one.
+// Fields repeat their plain names in every row (item, quantity, …): the server reads them as parallel lists.
+//
+// Keys in a line (never while an input method is composing, so Chinese typing is never interrupted):
+//   Tab / Shift+Tab   move along the row and on to the next or previous row (the browser's own order)
+//   Enter             add an empty row below this one and put the cursor in its first field
+//   Ctrl+D            duplicate this row below it
+//   Delete            on an empty field: remove the row (in a filled field Delete edits the text as usual)
+//   Ctrl+Delete       remove the row from any field
+// After any change the table fires a debounced "lines-changed" event, which htmx listens to
+// (hx-trigger="lines-changed") to have the server recompute the totals.
+(function () {
+  "use strict";
+
+  const DEBOUNCE_MS = 250;
+  const timers = new WeakMap();
+
+  function gridOf(element) {
+    return element instanceof Element ? element.closest("[data-line-grid]") : null;
+  }
+
+  function rowsOf(grid) {
+    return Array.from(grid.querySelectorAll("tr[data-line]"));
+  }
+
+  function fieldsOf(row) {
+    return Array.from(row.querySelectorAll("input, select, textarea")).filter(function (field) {
+      return field.type !== "hidden" && !field.disabled;
+    });
+  }
+
+  function templateOf(grid) {
+    const form = grid.closest("form");
+    return grid.querySelector("template[data-line-template]") ||
+      (form && form.querySelector("template[data-line-template]"));
+  }
+
+  function changed(grid) {
+    clearTimeout(timers.get(grid));
+    timers.set(grid, setTimeout(function () {
+      grid.dispatchEvent(new CustomEvent("lines-changed", { bubbles: true }));
+    }, DEBOUNCE_MS));
+  }
+
+  function renumber(grid) {
+    rowsOf(grid).forEach(function (row, index) {
+      row.querySelectorAll("[data-line-number]").forEach(function (cell) { cell.textContent = String(index + 1); });
+      fieldsOf(row).forEach(function (field) {
+        const label = field.getAttribute("data-label");
+        if (label) field.setAttribute("aria-label", label.replace("#", String(index + 1)));
+      });
+    });
+  }
+
+  function focusField(row, index) {
+    const fields = fieldsOf(row);
+    const field = fields[Math.min(Math.max(index, 0), fields.length - 1)];
+    if (field) { field.focus(); if (field.select) field.select(); }
+  }
+
+  function addRow(grid, after, copyFrom) {
+    const template = templateOf(grid);
+    let row;
+    if (copyFrom) {
+      row = copyFrom.cloneNode(true);
+      // A copy is a new line: it must not carry the original's identity (e.g. a requisition line it orders).
+      row.querySelectorAll("[data-line-identity]").forEach(function (field) { field.value = ""; });
+      const from = fieldsOf(copyFrom), to = fieldsOf(row);
+      to.forEach(function (field, i) { if (from[i] && field.tagName === "SELECT") field.value = from[i].value; });
+    } else if (template) {
+      row = template.content.firstElementChild.cloneNode(true);
+    } else {
+      return null;
+    }
+    row.querySelectorAll("[aria-invalid]").forEach(function (field) { field.removeAttribute("aria-invalid"); });
+    row.querySelectorAll(".field-error").forEach(function (error) { error.textContent = ""; error.hidden = true; });
+    const body = grid.querySelector("[data-lines]") || grid.querySelector("tbody");
+    if (after && after.parentNode === body) { after.after(row); } else { body.appendChild(row); }
+    renumber(grid);
+    changed(grid);
+    return row;
+  }
+
+  function removeRow(grid, row) {
+    const rows = rowsOf(grid);
+    const index = rows.indexOf(row);
+    const column = fieldsOf(row).indexOf(document.activeElement);
+    row.remove();
+    if (!rowsOf(grid).length) addRow(grid, null, null);
+    renumber(grid);
+    changed(grid);
+    const rest = rowsOf(grid);
+    focusField(rest[Math.min(index, rest.length - 1)], column < 0 ? 0 : column);
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.isComposing || event.keyCode === 229) return;
+    const grid = gridOf(event.target);
+    const row = event.target instanceof Element ? event.target.closest("tr[data-line]") : null;
+    if (!grid || !row) return;
+    const field = event.target;
+    const column = fieldsOf(row).indexOf(field);
+    if (event.key === "Enter" && !event.ctrlKey && !event.metaKey && !event.altKey && !event.shiftKey) {
+      if (field.tagName === "TEXTAREA" || field.tagName === "BUTTON") return;
+      event.preventDefault();
+      const added = addRow(grid, row, null);
+      if (added) focusField(added, 0);
+    } else if ((event.key === "d" || event.key === "D") && (event.ctrlKey || event.metaKey) && !event.altKey) {
+      event.preventDefault();  // the browser's bookmark shortcut is not what a line editor means
+      const copy = addRow(grid, row, row);
+      if (copy) focusField(copy, column);
+    } else if (event.key === "Delete" && (event.ctrlKey || event.metaKey ||
+               (("value" in field) && field.value === "" && field.tagName !== "SELECT"))) {
+      event.preventDefault();
+      removeRow(grid, row);
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    const target = event.target instanceof Element ? event.target : null;
+    const grid = gridOf(target) || (target && target.closest("form") &&
+      target.closest("form").querySelector("[data-line-grid]"));
+    if (!grid || !target) return;
+    const remove = target.closest("[data-remove-line]");
+    if (remove) {
+      event.preventDefault();
+      removeRow(grid, remove.closest("tr[data-line]"));
+      return;
+    }
+    const add = target.closest("[data-add-line]");
+    if (add) {
+      event.preventDefault();
+      const rows = rowsOf(grid);
+      const added = addRow(grid, rows[rows.length - 1] || null, null);
+      if (added) focusField(added, 0);
+    }
+  });
+
+  // Typing changes the totals; an input method's intermediate text does not (compositionend sends the result).
+  document.addEventListener("input", function (event) {
+    if (event.isComposing) return;
+    const grid = gridOf(event.target);
+    if (grid) changed(grid);
+  });
+  document.addEventListener("compositionend", function (event) {
+    const grid = gridOf(event.target);
+    if (grid) changed(grid);
+  });
+  document.addEventListener("change", function (event) {
+    const grid = gridOf(event.target);
+    if (grid && event.target instanceof Element && event.target.tagName === "SELECT") changed(grid);
+  });
+})();

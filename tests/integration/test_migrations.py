@@ -1,0 +1,43 @@
+"""Migrations on a database that holds data: SQLite table rebuilds keep every referencing row."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import exc, text
+
+from adapters.sqlalchemy.engine import make_engine
+from adapters.sqlalchemy.migrate import downgrade, is_current, upgrade
+
+USER = ("INSERT INTO users (id, username, display_name, password_hash, is_active, totp_confirmed, failed_logins, "
+        "created_at, version) VALUES (1, 'u', 'U', '!', true, true, 0, '2026-01-01', 1)")
+CUSTOMER = ("INSERT INTO customers (id, name, industry, region, stage, owner_id, created_at, updated_at, created_by, "
+            "version) VALUES (1, 'C', 'other', 'other', 'lead', 1, '2026-01-01', '2026-01-01', 1, 1)")
+CONTRACT = ("INSERT INTO contracts (id, number, title, customer_id, amount, currency, owner_id, payment_terms, notes, "
+            "status, amendment, created_by, created_at, updated_at, version) VALUES (1, 'HT-1', 't', 1, 10, 'CNY', 1, "
+            "'', '', 'active', 1, 1, '2026-01-01', '2026-01-01', 1)")
+AMENDMENT = ("INSERT INTO contract_amendments (contract_id, number, reason, changes, snapshot, created_by, created_at) "
+             "VALUES (1, 1, 'r', '[]', '{}', 1, '2026-01-01')")
+NO_PARTY = ("INSERT INTO contracts (number, title, amount, currency, owner_id, payment_terms, notes, status, "
+            "amendment, created_by, created_at, updated_at, version) "
+            "VALUES ('HT-2', 't', 10, 'CNY', 1, '', '', 'draft', 0, 1, '2026-01-01', '2026-01-01', 1)")
+
+
+def test_the_procurement_migration_keeps_contracts_and_their_amendments(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0008")
+    with engine.begin() as connection:
+        for statement in (USER, CUSTOMER, CONTRACT, AMENDMENT):
+            connection.execute(text(statement))
+
+    upgrade(engine)
+
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT id, customer_id, supplier_id FROM contracts")).all() == [(1, 1, None)]
+        assert connection.execute(text("SELECT count(*) FROM contract_amendments")).scalar() == 1
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1  # back on after migrating
+    with pytest.raises(exc.IntegrityError), engine.begin() as connection:
+        connection.execute(text(NO_PARTY))  # a contract needs exactly one party
+    downgrade(engine, "0008")
+    upgrade(engine)
+    assert is_current(engine)
+    engine.dispose()
