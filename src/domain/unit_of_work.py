@@ -15,6 +15,7 @@ from domain.customers.ports import ContactRepository, CustomerRepository, Follow
 from domain.identity.ports import SessionRepository, UserRepository
 from domain.imports.ports import ImportRepository
 from domain.jobs.ports import JobRepository
+from domain.requisitions.ports import RequisitionRepository
 from domain.shared.sequences import NumberSequences
 
 
@@ -59,6 +60,8 @@ class UnitOfWork(Protocol):
     def imports(self) -> ImportRepository: ...
     @property
     def budgets(self) -> BudgetRepository: ...
+    @property
+    def requisitions(self) -> RequisitionRepository: ...
     @property
     def audit(self) -> AuditLog: ...
 

@@ -4,10 +4,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, Row, and_, func, insert, select, update
 
-from adapters.sqlalchemy.tables import budget_entries, budgets
-from domain.budgets.models import Budget, BudgetEntry, BudgetPolicy
+from adapters.sqlalchemy.tables import budget_entries, budgets, purchase_orders, requisitions, users
+from domain.budgets.models import Budget, BudgetEntry, BudgetListQuery, BudgetPolicy, LedgerLine
 
 HALF_FEN = Decimal("0.005")
 
@@ -44,6 +44,17 @@ class SqlBudgetRepository:
         rows = self._db.execute(statement.order_by(budgets.c.period_start.desc(), budgets.c.code, budgets.c.id))
         return [_budget(row) for row in rows]
 
+    def search(self, query: BudgetListQuery) -> list[Budget]:
+        statement = select(budgets)
+        if query.department_id is not None:
+            statement = statement.where(budgets.c.department_id == query.department_id)
+        if query.year is not None:
+            statement = statement.where(budgets.c.period_start <= date(query.year, 12, 31),
+                                        budgets.c.period_end >= date(query.year, 1, 1))
+        rows = self._db.execute(statement.order_by(budgets.c.period_start.desc(), budgets.c.code, budgets.c.id)
+                                .limit(query.limit))
+        return [_budget(row) for row in rows]
+
     def charge(self, budget_id: int, amount: Decimal, *, limit: bool) -> bool:
         statement = update(budgets).where(budgets.c.id == budget_id).values(committed=budgets.c.committed + amount)
         if limit:
@@ -62,8 +73,13 @@ class SqlBudgetRepository:
     def entries(self, budget_id: int, limit: int = 200) -> list[BudgetEntry]:
         rows = self._db.execute(select(budget_entries).where(budget_entries.c.budget_id == budget_id)
                                 .order_by(budget_entries.c.id.desc()).limit(limit))
-        return [BudgetEntry(r.id, r.budget_id, r.document_type, r.document_id, r.line_id, r.amount, r.reason,
-                            r.created_at, r.created_by, r.overridden_by) for r in rows]
+        return [_entry(row) for row in rows]
+
+    def ledger_lines(self, budget_id: int, limit: int = 200) -> list[LedgerLine]:
+        rows = self._db.execute(_LEDGER.where(budget_entries.c.budget_id == budget_id)
+                                .order_by(budget_entries.c.id.desc()).limit(limit))
+        return [LedgerLine(_entry(row), row.document_number or "", row.created_by_name or "",
+                           row.overridden_by_name or "") for row in rows]
 
     def outstanding(self, document_type: str, document_id: int) -> dict[tuple[int, int | None], Decimal]:
         e = budget_entries.c
@@ -71,6 +87,22 @@ class SqlBudgetRepository:
             e.document_type == document_type, e.document_id == document_id).group_by(e.budget_id, e.line_id))
         return {(budget_id, line_id): Decimal(total).quantize(Decimal("0.01"))
                 for budget_id, line_id, total in rows if total}
+
+
+_creator, _overrider, _e = users.alias("creator"), users.alias("overrider"), budget_entries.c
+_number = func.coalesce(requisitions.c.number, purchase_orders.c.number).label("document_number")
+_LEDGER = (select(budget_entries, _number, _creator.c.display_name.label("created_by_name"),
+                  _overrider.c.display_name.label("overridden_by_name"))
+           .outerjoin(requisitions, and_(_e.document_type == "requisition", requisitions.c.id == _e.document_id))
+           .outerjoin(purchase_orders, and_(_e.document_type == "purchase_order",
+                                            purchase_orders.c.id == _e.document_id))
+           .outerjoin(_creator, _creator.c.id == _e.created_by)
+           .outerjoin(_overrider, _overrider.c.id == _e.overridden_by))
+
+
+def _entry(row: Row[Any]) -> BudgetEntry:
+    return BudgetEntry(row.id, row.budget_id, row.document_type, row.document_id, row.line_id, row.amount, row.reason,
+                       row.created_at, row.created_by, row.overridden_by)
 
 
 def _values(budget: Budget) -> dict[str, Any]:

@@ -640,6 +640,7 @@ requisitions = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False, default=1),
     Column("form_token", String(64), nullable=True, unique=True),
+    Column("needed_by", Date, nullable=True),  # the whole request's date (migration 0010); lines may have their own
     Index("ix_requisitions_created", "created_at", "id"),
     Index("ix_requisitions_requester_created", "requester_id", "created_at", "id"),
     Index("ix_requisitions_department_created", "department_id", "created_at", "id"),

@@ -19,6 +19,7 @@ from adapters.sqlalchemy.identity import SqlSessionRepository, SqlUserRepository
 from adapters.sqlalchemy.imports import SqlImportRepository
 from adapters.sqlalchemy.jobs import SqlJobRepository
 from adapters.sqlalchemy.merges import SqlMergeRepository
+from adapters.sqlalchemy.requisitions import SqlRequisitionRepository
 from adapters.sqlalchemy.roles import SqlRoleRepository
 from adapters.sqlalchemy.saved_views import SqlSavedViewRepository
 from adapters.sqlalchemy.sequences import SqlNumberSequences
@@ -60,6 +61,7 @@ class SqlUnitOfWork:
         self.saved_views = SqlSavedViewRepository(self._connection)
         self.imports = SqlImportRepository(self._connection, self._crypto)
         self.budgets = SqlBudgetRepository(self._connection)
+        self.requisitions = SqlRequisitionRepository(self._connection)
         self.audit = SqlAuditLog(self._connection)
         return self
 

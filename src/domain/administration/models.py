@@ -112,3 +112,11 @@ def ordered_tree(departments: list[Department]) -> list[Department]:
         ordered.append(department)
         stack.extend(reversed(children.get(department.id, [])))
     return ordered
+
+
+def tree_choices(departments: list[Department], root: Department | None = None) -> list[tuple[int, str]]:
+    """(id, name) of the departments (of `root`'s subtree when given) in tree order, "— " per level below the top:
+    the department pickers and filters."""
+    shown = [d for d in ordered_tree(departments) if root is None or root.contains(d)]
+    top = root.depth if root is not None else 0
+    return [(d.id or 0, "— " * (d.depth - top) + d.name) for d in shown]

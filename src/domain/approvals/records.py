@@ -124,6 +124,7 @@ class InboxItem:
     step: int
     on_behalf_of: str | None
     link: str = ""
+    notice: str | None = None  # what the approver should know first, e.g. "budget.exceeded" (see DocumentHandler)
 
 
 @dataclass(frozen=True)

@@ -72,3 +72,22 @@ class BudgetCheck:
     def blocked(self) -> bool:
         """Over a stop budget: refused unless an override holder approves it."""
         return self.exceeds and self.budget.policy is BudgetPolicy.STOP
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """A ledger entry as the budget's page shows it: with its document's number and the people's names."""
+
+    entry: BudgetEntry
+    document_number: str
+    created_by_name: str
+    overridden_by_name: str
+
+
+@dataclass(frozen=True)
+class BudgetListQuery:
+    """Filters of the budget list: one department, and budgets whose period overlaps one year."""
+
+    department_id: int | None = None
+    year: int | None = None
+    limit: int = 500

@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
-from domain.budgets.models import Budget, BudgetEntry
+from domain.budgets.models import Budget, BudgetEntry, BudgetListQuery, LedgerLine
 
 
 class BudgetRepository(Protocol):
@@ -21,6 +21,9 @@ class BudgetRepository(Protocol):
     def all(self, department_ids: list[int] | None = None) -> list[Budget]:
         """Every budget (or those of the departments), newest period first, then by code."""
         ...
+    def search(self, query: BudgetListQuery) -> list[Budget]:
+        """Budgets matching the filters, newest period first, then by code; at most `query.limit`."""
+        ...
     def charge(self, budget_id: int, amount: Decimal, *, limit: bool) -> bool:
         """Add `amount` (negative to release) to `committed` in one atomic UPDATE; with `limit`, only when it
         stays within the budget's amount (False, and nothing written, otherwise). Concurrent charges queue."""
@@ -28,6 +31,9 @@ class BudgetRepository(Protocol):
     def add_entry(self, entry: BudgetEntry) -> int: ...
     def entries(self, budget_id: int, limit: int = 200) -> list[BudgetEntry]:
         """The ledger, newest first."""
+        ...
+    def ledger_lines(self, budget_id: int, limit: int = 200) -> list[LedgerLine]:
+        """The ledger, newest first, with document numbers and names (the budget's page)."""
         ...
     def outstanding(self, document_type: str, document_id: int) -> dict[tuple[int, int | None], Decimal]:
         """What the document still holds: (budget id, line id) → the sum of its entries, zero sums left out."""
