@@ -83,6 +83,7 @@ def _blueprints(app: Flask) -> None:
     from web.audit.views import bp as audit_bp
     from web.auth.links import bp as links_bp
     from web.auth.views import bp as auth_bp
+    from web.budgets.views import bp as budgets_bp
     from web.contracts.amendments import bp as amendments_bp
     from web.contracts.attachments import bp as contract_attachments_bp
     from web.contracts.lifecycle import bp as contract_lifecycle_bp
@@ -95,6 +96,8 @@ def _blueprints(app: Flask) -> None:
     from web.follow_ups.views import bp as follow_ups_bp
     from web.imports.views import bp as imports_bp
     from web.jobs.views import bp as jobs_bp
+    from web.requisitions.lifecycle import bp as requisition_lifecycle_bp
+    from web.requisitions.views import bp as requisitions_bp
     from web.system.views import bp as system_bp
     from web.templating import register_template_helpers
     from web.work.views import bp as work_bp
@@ -103,7 +106,8 @@ def _blueprints(app: Flask) -> None:
                       users_bp, user_actions_bp, departments_bp, roles_bp, access_check_bp, jobs_bp,
                       approvals_bp, approval_rules_bp, delegation_bp, contracts_bp, contract_lifecycle_bp,
                       amendments_bp, contract_attachments_bp, work_bp, customer_bulk_bp,
-                      customer_tools_bp, contacts_bp, merges_bp, follow_ups_bp, imports_bp):
+                      customer_tools_bp, contacts_bp, merges_bp, follow_ups_bp, imports_bp,
+                      budgets_bp, requisitions_bp, requisition_lifecycle_bp):
         app.register_blueprint(blueprint)
     register_template_helpers(app)
     register_labels(app)

@@ -136,6 +136,30 @@ ERRORS = {
     "tax_rate.invalid": _l("Choose one of the VAT rates: 13, 9, 6, 3 or 0 percent."),
     "budget.exceeded": _l("This would take a stop budget below zero. Reduce the amount, choose another budget line, "
                           "or ask a holder of the budget override permission to approve it."),
+    "budget.over_warning": _l("This takes its budget beyond its amount; the budget only warns, so it goes through."),
+    "budget.code_taken": _l("This department has a budget with this code already; choose another code."),
+    "budget.period_order": _l("The period ends before it starts; correct one of the dates."),
+    "budget.below_committed": _l("A stop budget cannot be set below what is already committed to it. Close "
+                                 "requisitions or cancel orders to release budget first, or choose “warn”."),
+    "requisition.no_department": _l("You belong to no department, and a requisition is raised for your department. "
+                                    "Ask an administrator to put you in one."),
+    "requisition.no_lines": _l("Add at least one line: what to buy, how many, and the estimated price."),
+    "requisition.too_many_lines": _l("A requisition has at most 200 lines; split it into several requisitions."),
+    "requisition.budget_required": _l("Choose the budget line this is charged to."),
+    "requisition.budget_unavailable": _l("This budget line is not open for your department today; choose one of the "
+                                         "listed ones."),
+    "requisition.budget_missing": _l("Your department has budget lines open now: edit the draft, choose the line it "
+                                     "is charged to, then submit it."),
+    "requisition.budget_closed": _l("The chosen budget line is no longer open: edit the draft, choose an open line, "
+                                    "then submit it."),
+    "requisition.needed_by_past": _l("This date has passed; choose today or a later day."),
+    "requisition.not_requester": _l("Only the person who raised this requisition can edit, submit or reopen it."),
+    "requisition.edit_not_draft": _l("Only a draft can be edited. A rejected requisition goes back to draft first."),
+    "requisition.submit_not_draft": _l("Only a draft can be submitted for approval."),
+    "requisition.decide_not_submitted": _l("Only a requisition waiting for approval can be approved or rejected."),
+    "requisition.reopen_not_rejected": _l("Only a rejected requisition can go back to draft."),
+    "requisition.close_not_approved": _l("Only an approved or (partly) ordered requisition can be closed."),
+    "requisition.changed": _l("Someone changed this requisition meanwhile; nothing was done. Check it and try again."),
 }
 
 PERMISSIONS = {

@@ -13,7 +13,8 @@
 //   Delete            on an empty field: remove the row (in a filled field Delete edits the text as usual)
 //   Ctrl+Delete       remove the row from any field
 // After any change the table fires a debounced "lines-changed" event, which htmx listens to
-// (hx-trigger="lines-changed") to have the server recompute the totals.
+// (hx-trigger="lines-changed") to have the server recompute the totals. When the swapped-in totals carry
+// <ul data-line-results> (see applyResults), each row's amount and cell messages are filled in from it.
 (function () {
   "use strict";
 
@@ -49,13 +50,56 @@
 
   function renumber(grid) {
     rowsOf(grid).forEach(function (row, index) {
-      row.querySelectorAll("[data-line-number]").forEach(function (cell) { cell.textContent = String(index + 1); });
-      fieldsOf(row).forEach(function (field) {
-        const label = field.getAttribute("data-label");
-        if (label) field.setAttribute("aria-label", label.replace("#", String(index + 1)));
+      const number = String(index + 1);
+      row.querySelectorAll("[data-line-number]").forEach(function (cell) { cell.textContent = number; });
+      row.querySelectorAll("[data-label]").forEach(function (element) {
+        element.setAttribute("aria-label", element.getAttribute("data-label").replace("#", number));
+      });
+      // A cell's message <p class="field-error" data-for="quantity"> is named lines-<n>-quantity-error and
+      // described-by from its field, so a screen reader reads the right row's message.
+      row.querySelectorAll(".field-error[data-for]").forEach(function (error) {
+        const name = error.getAttribute("data-for");
+        error.id = "lines-" + number + "-" + name + "-error";
+        const field = row.querySelector('[name="' + CSS.escape(name) + '"]');
+        if (field) field.setAttribute("aria-describedby", error.id);
       });
     });
   }
+
+  // The server's totals fragment lists each row's amount and its cells' messages
+  // (<ul data-line-results><li data-line-result="n" data-amount="…"><span data-error-for="quantity">…</span>);
+  // they go into the rows' amount cells and messages, never into what was typed.
+  function applyResults(results) {
+    const form = results.closest("form");
+    const grid = form && form.querySelector("[data-line-grid]");
+    if (!grid) return;
+    const rows = rowsOf(grid);
+    results.querySelectorAll("[data-line-result]").forEach(function (result) {
+      const row = rows[Number(result.getAttribute("data-line-result")) - 1];
+      if (!row) return;
+      row.querySelectorAll("[data-line-amount]").forEach(function (cell) {
+        cell.textContent = result.getAttribute("data-amount") || "";
+      });
+      row.querySelectorAll(".field-error[data-for]").forEach(function (error) {
+        const name = error.getAttribute("data-for");
+        const message = result.querySelector('[data-error-for="' + CSS.escape(name) + '"]');
+        const field = row.querySelector('[name="' + CSS.escape(name) + '"]');
+        error.textContent = message ? message.textContent : "";
+        error.hidden = !message;
+        if (field) {
+          if (message) { field.setAttribute("aria-invalid", "true"); } else { field.removeAttribute("aria-invalid"); }
+        }
+        if (error.parentElement) error.parentElement.classList.toggle("has-error", !!message);
+      });
+    });
+  }
+
+  document.addEventListener("htmx:load", function (event) {
+    const root = event.target instanceof Element ? event.target : null;
+    if (!root) return;
+    const results = root.matches("[data-line-results]") ? [root] : root.querySelectorAll("[data-line-results]");
+    Array.prototype.forEach.call(results, applyResults);
+  });
 
   function focusField(row, index) {
     const fields = fieldsOf(row);

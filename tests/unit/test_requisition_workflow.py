@@ -115,7 +115,7 @@ class TestSubmit:
         with pytest.raises(InvalidTransition) as refused:
             submit(office)
 
-        assert refused.value.code == "requisition.budget_required"
+        assert refused.value.code == "requisition.budget_missing"
 
 
 class TestApproval:

@@ -17,6 +17,7 @@ from domain.requisitions.services import (
     budget_lines,
     editable,
     event,
+    in_scope,
     own_department,
     save,
     today,
@@ -93,14 +94,14 @@ def requisition_by_form_token(form_token: str, *, actor: Actor, uow: UnitOfWork)
 
 def preview_requisition(data: RequisitionInput, requisition_id: int | None, *, actor: Actor, uow: UnitOfWork,
                         clock: Clock) -> RequisitionPreview:
-    """What the form adds up to as typed: nothing is saved. The budget line must be one the form offers."""
+    """What the form adds up to as typed: nothing is saved. The budget line must be one the form offers
+    (the department's: the actor's for a new requisition, else the requisition's, which must be in scope)."""
     require(actor, Permission.REQUISITION_CREATE)
     day = today(clock.now())
     with uow:
-        if requisition_id is None:
-            context = budget_lines(own_department(actor), day, uow)
-        else:
-            context = budget_lines(editable(requisition_id, None, actor, uow, Action.EDIT).department_id, day, uow)
+        department_id = own_department(actor) if requisition_id is None else \
+            in_scope(requisition_id, actor, uow).department_id
+        context = budget_lines(department_id, day, uow)
         checked = check_lines(data.lines, day)
         budget_id = chosen_budget(data.budget_id, context)
         return RequisitionPreview(checked.rows, checked.total,

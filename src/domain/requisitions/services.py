@@ -7,19 +7,21 @@ from domain.administration.models import tree_choices
 from domain.approvals.involvement import approves
 from domain.approvals.records import business_day
 from domain.audit.models import AuditEvent, Values
-from domain.budgets.models import Budget
+from domain.budgets import ledger
+from domain.budgets.models import Budget, BudgetCheck
 from domain.identity.access import require
 from domain.identity.models import Actor
 from domain.identity.permissions import Permission, Scope
 from domain.requisitions.errors import NoDepartment
 from domain.requisitions.lifecycle import Action, ensure
-from domain.requisitions.models import Requisition, RequisitionListQuery, RequisitionSummary
+from domain.requisitions.models import Requisition, RequisitionListQuery, RequisitionStatus, RequisitionSummary
 from domain.shared.errors import InvalidTransition, NotFound, StaleVersion
 from domain.shared.paging import Page
 from domain.shared.ports import Clock
 from domain.unit_of_work import UnitOfWork
 
 DOCUMENT = "requisition"  # the approval engine's document type and the budget ledger's
+UNCOMMITTED = (RequisitionStatus.DRAFT, RequisitionStatus.SUBMITTED, RequisitionStatus.REJECTED)
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class RequisitionDetail:
     requester_name: str
     budget: Budget | None
     in_scope: bool  # False: an approver outside the record scope reads it (no actions)
+    budget_after: BudgetCheck | None = None  # before approval: the budget line after this requisition
 
 
 @dataclass(frozen=True)
@@ -67,18 +70,28 @@ def get_requisition(requisition_id: int, *, actor: Actor, uow: UnitOfWork, clock
             require(actor, Permission.REQUISITION_READ)
             raise NotFound()
         names = uow.users.names({requisition.requester_id})
+        budget = uow.budgets.get(requisition.budget_id) if requisition.budget_id else None
         return RequisitionDetail(requisition, uow.users.department_name(requisition.department_id) or "",
-                                 names.get(requisition.requester_id, ""),
-                                 uow.budgets.get(requisition.budget_id) if requisition.budget_id else None, in_scope)
+                                 names.get(requisition.requester_id, ""), budget, in_scope, _after(requisition, uow))
 
 
-def form_context(requisition_id: int | None, *, actor: Actor, uow: UnitOfWork, clock: Clock) -> FormContext:
-    """The department and budget lines of a new requisition (the actor's department) or of a draft of theirs."""
+def _after(requisition: Requisition, uow: UnitOfWork) -> BudgetCheck | None:
+    """What approving would leave of the budget line; None once the ledger holds the requisition (or without one)."""
+    if requisition.budget_id is None or requisition.status not in UNCOMMITTED:
+        return None
+    return ledger.check(requisition.budget_id, requisition.estimated_total, uow)
+
+
+def form_context(requisition_id: int | None, *, actor: Actor, uow: UnitOfWork, clock: Clock,
+                 editing: bool = True) -> FormContext:
+    """The department and budget lines of a new requisition (the actor's department) or of a draft of theirs
+    (`editing`: refused unless it is the actor's draft; else any requisition in scope, e.g. after a conflict)."""
     require(actor, Permission.REQUISITION_CREATE)
     with uow:
         if requisition_id is None:
             return budget_lines(own_department(actor), today(clock.now()), uow)
-        requisition = editable(requisition_id, None, actor, uow, Action.EDIT)
+        requisition = editable(requisition_id, None, actor, uow, Action.EDIT) if editing else \
+            in_scope(requisition_id, actor, uow)
         return budget_lines(requisition.department_id, today(clock.now()), uow)
 
 

@@ -62,7 +62,7 @@ def submit_check(requisition: Requisition, day: date, uow: UnitOfWork) -> Budget
     open_lines = {budget.id for budget in uow.budgets.of_department(requisition.department_id, on=day)}
     if requisition.budget_id is None:
         if open_lines:
-            raise InvalidTransition("requisition.budget_required")
+            raise InvalidTransition("requisition.budget_missing")
         return None
     if requisition.budget_id not in open_lines:
         raise InvalidTransition("requisition.budget_closed")

@@ -16,6 +16,12 @@ APPROVER_KINDS = {"manager": _l("Department manager"), "role": _l("Role in the d
                   "user": _l("Named user")}
 STEP_MODES = {"all": _l("All of them approve"), "any": _l("Any one of them approves")}
 REQUEST_STATUSES = {"pending": _l("Waiting for approval"), "approved": _l("Approved"), "rejected": _l("Rejected")}
+# What the document's handler asks the approver to know before deciding (DocumentHandler.notice).
+NOTICES = {"budget.exceeded": _l("Approving this would take its stop budget below zero, so the approval will be "
+                                 "refused. Holders of the budget override permission may approve it beyond the "
+                                 "budget (recorded and audited)."),
+           "budget.over_warning": _l("Approving this takes its budget beyond its amount. The budget only warns, so "
+                                     "the approval goes through.")}
 TASK_STATUSES = {"open": _l("Waiting"), "approved": _l("Approved"), "rejected": _l("Rejected"),
                  "closed": _l("Not needed")}
 
@@ -24,7 +30,8 @@ def register_labels(app: Flask) -> None:
     """Template globals: the label tables, and the lazily counted "Approvals (n)" of the navigation."""
     app.jinja_env.globals.update(document_type_names=DOCUMENT_TYPES, approver_kind_names=APPROVER_KINDS,
                                  step_mode_names=STEP_MODES, request_status_names=REQUEST_STATUSES,
-                                 task_status_names=TASK_STATUSES, approvals_waiting=approvals_waiting)
+                                 task_status_names=TASK_STATUSES, approvals_waiting=approvals_waiting,
+                                 notice_texts=NOTICES)
 
 
 def approvals_waiting() -> int:

@@ -8,7 +8,9 @@ from domain.approvals.engine import decide
 from domain.approvals.errors import AlreadyDecided
 from domain.approvals.inbox import approval_inbox
 from domain.approvals.models import Outcome
+from domain.budgets.errors import BudgetExceeded
 from domain.shared.errors import ValidationFailed
+from web.budgets.forms import budget_refusal
 from web.deps import deps
 from web.guard import current_actor
 from web.htmx import render, see_other
@@ -36,9 +38,11 @@ def _decide(task_id: int, approve: bool) -> HttpResponse:
     d = deps()
     try:
         outcome = decide(task_id, approve, request.form.get("comment", ""), actor=current_actor(), uow=d.uow(),
-                         clock=d.clock)
+                         clock=d.clock, override=approve and request.form.get("override") == "1")
     except ValidationFailed as error:
         return _inbox(422, task_id, error.errors)
+    except BudgetExceeded as exceeded:  # nothing was decided; the approver may go beyond it with the override
+        return _inbox(422, task_id, {"approval": budget_refusal(exceeded)})
     except AlreadyDecided:
         flash(_("Someone decided this approval meanwhile; nothing was changed. Here is what still waits for you."),
               "error")
