@@ -168,6 +168,23 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("imports.commit", "POST"): Permission.CUSTOMER_IMPORT,
     ("imports.undo", "POST"): Permission.CUSTOMER_IMPORT,
     ("imports.error_file", "GET"): Permission.CUSTOMER_IMPORT,
+    ("budgets.index", "GET"): Permission.BUDGET_READ,
+    ("budgets.new", "GET"): Permission.BUDGET_MANAGE,
+    ("budgets.create", "POST"): Permission.BUDGET_MANAGE,
+    ("budgets.detail", "GET"): Permission.BUDGET_READ,
+    ("budgets.edit", "GET"): Permission.BUDGET_MANAGE,
+    ("budgets.update", "POST"): Permission.BUDGET_MANAGE,
+    ("requisitions.index", "GET"): Permission.REQUISITION_READ,
+    ("requisitions.new", "GET"): Permission.REQUISITION_CREATE,
+    ("requisitions.create", "POST"): Permission.REQUISITION_CREATE,
+    ("requisitions.detail", "GET"): Permission.REQUISITION_READ,  # and approvers of it, read only
+    ("requisitions.edit", "GET"): Permission.REQUISITION_CREATE,  # the requester's drafts; others are sent back
+    ("requisitions.update", "POST"): Permission.REQUISITION_CREATE,
+    ("requisitions.totals", "POST"): Permission.REQUISITION_CREATE,
+    ("requisition_lifecycle.submit", "POST"): Permission.REQUISITION_CREATE,
+    ("requisition_lifecycle.reopen", "POST"): Permission.REQUISITION_CREATE,
+    ("requisition_lifecycle.close_form", "GET"): Permission.REQUISITION_CLOSE,
+    ("requisition_lifecycle.close", "POST"): Permission.REQUISITION_CLOSE,
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer
@@ -338,6 +355,33 @@ class World:
             uow.commit()
         return str(batch_id)
 
+    def budget_id(self) -> str:
+        """A stop budget of the sales department covering this year."""
+        year = self.deps.clock.now().year
+        with self.engine.begin() as connection:
+            return str(connection.execute(text(
+                "INSERT INTO budgets (department_id, code, name, period_start, period_end, amount, committed, policy, "
+                "active, created_by, created_at, updated_at, version) VALUES (:dept, :code, 'Matrix', :start, :end, "
+                "1000, 0, 'stop', true, :by, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1) RETURNING id"),
+                {"dept": self.department, "code": "M-" + secrets.token_hex(4), "start": f"{year}-01-01",
+                 "end": f"{year}-12-31", "by": self.users["finance"].user_id}).scalar())
+
+    def requisition_id(self) -> str:
+        """A draft requisition of the employee (so the buyers of the department and the requester see it)."""
+        owner = self.users["employee"].user_id
+        with self.engine.begin() as connection:
+            new_id = connection.execute(text(
+                "INSERT INTO requisitions (number, title, purpose, department_id, requester_id, currency, "
+                "estimated_total, status, created_by, created_at, updated_at, version) VALUES (:number, 'Matrix', "
+                "'Matrix', :dept, :owner, 'CNY', 10, 'draft', :owner, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1) "
+                "RETURNING id"), {"number": "PR-" + secrets.token_hex(6), "dept": self.department, "owner": owner}
+            ).scalar()
+            connection.execute(text(
+                "INSERT INTO requisition_lines (requisition_id, position, item, specification, quantity, unit, "
+                "estimated_unit_price, amount, ordered_quantity) VALUES (:r, 1, 'Paper', '', 2, 'box', 5, 10, 0)"),
+                {"r": new_id})
+        return str(new_id)
+
     def public_id(self) -> str:
         return secrets.token_hex(16)
 
@@ -366,6 +410,7 @@ PLACEHOLDERS: dict[str, Callable[[World], str]] = {
     "tag_id": World.tag_id, "view_id": World.view_id,
     "contact_id": World.contact_id, "follow_up_id": World.follow_up_id, "merge_id": World.merge_id,
     "batch_id": World.batch_id,
+    "budget_id": World.budget_id, "requisition_id": World.requisition_id,
 }
 
 
