@@ -141,6 +141,11 @@ def test_record_scope_employees_their_own_buyers_their_department(
         assert client.get(f"/requisitions/{requisition_id}/edit").status_code == 404
         assert client.post(f"/requisitions/{requisition_id}/totals", data={"csrf_token": csrf}).status_code == 404
         assert f'href="/requisitions/{requisition_id}"' not in client.get("/requisitions").text
+    csrf = signed_in(client, deps, office.sales_buyer)  # holds every requisition permission, for Sales only
+    for path in ("submit", "reopen", "close", ""):
+        url = f"/requisitions/{requisition_id}/{path}".rstrip("/")
+        assert client.post(url, data={"csrf_token": csrf, "version": "1", "reason": "x"}).status_code == 404, url
+    assert client.get(f"/requisitions/{requisition_id}/close").status_code == 404
     for insider in (office.buyer, office.manager, office.finance):
         signed_in(client, deps, insider)
         assert client.get(f"/requisitions/{requisition_id}").status_code == 200

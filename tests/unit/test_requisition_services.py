@@ -1,10 +1,11 @@
 """Raising, editing, previewing and reading requisitions: permission, record scope, approvers, audit, locking."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
-from domain.approvals.records import ApprovalRule, ApproverKind, RuleStep, StepMode
+from domain.approvals.records import ApprovalRule, ApproverKind, Delegation, RuleStep, StepMode
 from domain.budgets.models import BudgetPolicy
 from domain.requisitions import drafting, services, workflow
 from domain.requisitions.errors import NoDepartment
@@ -134,6 +135,22 @@ class TestRead:
         seen = services.get_requisition(1, actor=office.approver, uow=office.uow, clock=FakeClock())
 
         assert seen.requisition.number == "PR-2026-00001" and not seen.in_scope
+
+    def test_a_delegate_standing_in_today_sees_it_too(self, office: Office) -> None:
+        office.uow.approvals.add_rule(ApprovalRule(None, "All", "requisition", None, D("0"), None, [
+            RuleStep(1, StepMode.ALL, ApproverKind.USER, user_id=office.approver.user_id)]))
+        raise_one(office)
+        workflow.submit_requisition(1, 1, actor=office.employee, uow=office.uow, clock=FakeClock())
+        today = FakeClock().now().date()
+        office.uow.delegations.add(Delegation(None, office.approver.user_id, office.colleague.user_id, today, today,
+                                              FakeClock().now()))
+
+        seen = services.get_requisition(1, actor=office.colleague, uow=office.uow, clock=FakeClock())
+
+        assert not seen.in_scope
+        with pytest.raises(NotFound):
+            services.get_requisition(1, actor=office.colleague, uow=office.uow,
+                                     clock=FakeClock(FakeClock().now() + timedelta(days=2)))
 
     def test_the_list_is_the_actors_scope_and_mine_narrows_it(self, office: Office) -> None:
         raise_one(office)
