@@ -136,6 +136,12 @@ ERRORS = {
     "tax_rate.invalid": _l("Choose one of the VAT rates: 13, 9, 6, 3 or 0 percent."),
     "budget.exceeded": _l("This would take a stop budget below zero. Reduce the amount, choose another budget line, "
                           "or ask a holder of the budget override permission to approve it."),
+    "contract.supplier_unknown": _l("Choose a supplier from the list; this one does not exist (any more)."),
+    "contract.supplier_blacklisted": _l("This supplier is blacklisted: no new contracts, amendments or renewals "
+                                        "with it. Choose another supplier, or ask procurement to review the "
+                                        "blacklisting."),
+    "contract.kind_fixed": _l("A sales contract stays with a customer and a purchase contract with a supplier. "
+                              "Draft a new contract of the other kind instead."),
 }
 
 PERMISSIONS = {
