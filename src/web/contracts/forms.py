@@ -29,6 +29,7 @@ FIELD_NAMES = {"number": _l("Contract number"), "title": _l("Title"), "customer_
                "payment_terms": _l("Payment terms"), "notes": _l("Notes"), "reason": _l("Reason"),
                "supplier_id": lazy_pgettext("party", "Supplier"), "kind": _l("Kind"), "party": _l("Party")}
 KINDS = {"sales": _l("Sales contract"), "purchase": _l("Purchase contract")}
+KIND_BADGES = {"sales": lazy_pgettext("contract kind", "Sales"), "purchase": lazy_pgettext("contract kind", "Purchase")}
 # How the supplier picker marks suppliers that are not (or no longer) qualified.
 SUPPLIER_STATES = {"pending": _l("Pending qualification"), "suspended": _l("Suspended"),
                    "blacklisted": _l("Blacklisted")}
@@ -72,6 +73,7 @@ def labels() -> dict[str, Any]:
     return {"status_names": {k: str(v) for k, v in STATUSES.items()},
             "contract_fields": {k: str(v) for k, v in FIELD_NAMES.items()},
             "kind_names": {k: str(v) for k, v in KINDS.items()},
+            "kind_badges": {k: str(v) for k, v in KIND_BADGES.items()},
             "supplier_states": {k: str(v) for k, v in SUPPLIER_STATES.items()},
             "currencies": [(code, code) for code in CURRENCIES]}
 
