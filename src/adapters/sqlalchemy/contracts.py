@@ -18,6 +18,7 @@ from sqlalchemy import (
     update,
 )
 
+from adapters.sqlalchemy.contract_parties import party_named
 from adapters.sqlalchemy.scope import record_scope
 from adapters.sqlalchemy.tables import contract_amendments, contracts, customers, suppliers, users
 from domain.contracts.models import (
@@ -77,6 +78,8 @@ class SqlContractRepository:
 
     def search(self, query: ContractListQuery, actor: Actor) -> Page[ContractSummary]:
         statement = _filtered(_SUMMARY.where(contract_scope(actor)), query)
+        if query.text:
+            statement = statement.where(_text_match(query.text, party_named(self._db, query.text)))
         after, before = decode_cursor(query.after), decode_cursor(query.before)
         backwards = before is not None and after is None
         cursor = before if backwards else after
@@ -131,17 +134,12 @@ def _filtered(statement: Select[Any], query: ContractListQuery) -> Select[Any]:
     if query.kind:  # IS NOT NULL as written here: the partial index of purchase contracts matches it
         party = contracts.c.supplier_id if query.kind is ContractKind.PURCHASE else contracts.c.customer_id
         statement = statement.where(party.is_not(None))
-    if query.text:
-        statement = statement.where(_text_match(query.text))
     return statement
 
 
-def _text_match(term: str) -> ColumnElement[bool]:
-    """Number (exact), title, or either party's name. The names are matched in their own tables once (the
-    customers' trigram index on PostgreSQL), not row by row along the list."""
-    named = [party.in_(select(table.c.id).where(table.c.name.icontains(term, autoescape=True)))
-             for party, table in ((contracts.c.customer_id, customers), (contracts.c.supplier_id, suppliers))]
-    return or_(contracts.c.number == term.upper(), contracts.c.title.icontains(term, autoescape=True), *named)
+def _text_match(term: str, party_named: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Number (exact), title, or either party's name."""
+    return or_(contracts.c.number == term.upper(), contracts.c.title.icontains(term, autoescape=True), party_named)
 
 
 def _moment(value: str | int | None) -> datetime:
