@@ -31,7 +31,7 @@ from domain.jobs.models import Job, JobStatus
 from domain.shared.errors import NotFound
 from domain.shared.paging import Page, decode_cursor, encode_cursor
 from tests.approval_fakes import FakeApprovalRepository, FakeDelegationRepository
-from tests.procurement_fakes import FakeBudgetRepository, FakeRequisitionRepository
+from tests.procurement_fakes import FakeBudgetRepository, FakePartyDirectory, FakeRequisitionRepository
 
 
 class FakeClock:
@@ -709,10 +709,13 @@ class FakeContractRepository:
     def search(self, query: ContractListQuery, actor: Actor) -> Page[ContractSummary]:
         rows = sorted((c for c in self.rows.values() if self._visible(c, actor)
                        and (query.status is None or c.status is query.status)
+                       and (query.kind is None or c.kind is query.kind)
+                       and query.supplier_id in (None, c.supplier_id)
                        and query.text.lower() in (c.title + c.number).lower()), key=lambda c: (c.created_at, c.id or 0),
                       reverse=True)
         items = [ContractSummary(c.id or 0, c.number, c.title, "", c.amount, c.currency, c.status.value,
-                                 self._users.names({c.owner_id}).get(c.owner_id, ""), c.end_on, c.created_at)
+                                 self._users.names({c.owner_id}).get(c.owner_id, ""), c.end_on, c.created_at,
+                                 c.kind.value)
                  for c in rows[: query.per_page]]
         return Page(items, None, None)
 
@@ -722,9 +725,6 @@ class FakeContractRepository:
     def ended_before(self, day: date, limit: int) -> list[int]:
         return [i for i, c in self.rows.items() if c.status is ContractStatus.ACTIVE and c.end_on and c.end_on < day][
             :limit]
-
-    def party_names(self, customer_ids: set[int]) -> dict[int, str]:
-        return {i: f"Customer {i}" for i in customer_ids}
 
     def add_amendment(self, amendment: Amendment) -> int:
         self.amendment_rows.append(replace(amendment, id=len(self.amendment_rows) + 1))
@@ -1042,6 +1042,7 @@ class FakeUnitOfWork:
         self.imports = FakeImportRepository(self.customers, self.users)
         self.budgets = FakeBudgetRepository()
         self.requisitions = FakeRequisitionRepository(self.users)
+        self.contract_parties = FakePartyDirectory(self.customers.rows)
         self.audit = FakeAuditLog(self.users)
         self.commits = 0
 

@@ -1,16 +1,20 @@
 """In-memory fakes of the procurement ports (budgets now; suppliers, requisitions, orders, receipts and invoices
 add theirs here)."""
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from domain.budgets.models import Budget, BudgetEntry, BudgetListQuery, LedgerLine
+from domain.contracts.models import ContractKind, SupplierParty
+from domain.customers.models import Customer
 from domain.identity.models import Actor
 from domain.identity.permissions import Scope
 from domain.requisitions.models import Requisition, RequisitionLine, RequisitionListQuery, RequisitionSummary
 from domain.shared.paging import Page
+from domain.suppliers.models import SupplierStatus
 
 if TYPE_CHECKING:
     from tests.fakes import FakeUserRepository
@@ -140,3 +144,25 @@ class FakeRequisitionRepository:
             return scope is not None
         return scope is Scope.DEPARTMENT and actor.department_id is not None and self._users.within(
             requisition.department_id, actor.department_id)
+# Purchase contracts: the party directory over the fake customers and a few suppliers of its own.
+class FakePartyDirectory:
+    def __init__(self, customers: Mapping[int, Customer]) -> None:
+        self._customers = customers
+        self.supplier_rows: dict[int, SupplierParty] = {}
+
+    def add_supplier(self, name: str, status: SupplierStatus = SupplierStatus.QUALIFIED) -> int:
+        new_id = len(self.supplier_rows) + 1
+        self.supplier_rows[new_id] = SupplierParty(new_id, name, status)
+        return new_id
+
+    def names(self, kind: ContractKind, ids: set[int]) -> dict[int, str]:
+        if kind is ContractKind.PURCHASE:
+            return {i: self.supplier_rows[i].name for i in ids if i in self.supplier_rows}
+        return {i: self._customers[i].name for i in ids if i in self._customers}
+
+    def supplier(self, supplier_id: int) -> SupplierParty | None:
+        return self.supplier_rows.get(supplier_id)
+
+    def suppliers(self, text: str, limit: int) -> list[SupplierParty]:
+        found = [s for s in self.supplier_rows.values() if text.lower() in s.name.lower() or s.credit_code == text]
+        return sorted(found, key=lambda s: (s.name, s.id))[:limit]

@@ -8,7 +8,7 @@ from domain.administration.role_ports import RoleRepository
 from domain.approvals.ports import ApprovalRepository, DelegationRepository
 from domain.audit.ports import AuditLog
 from domain.budgets.ports import BudgetRepository
-from domain.contracts.ports import ContractRepository
+from domain.contracts.ports import ContractRepository, PartyDirectory
 from domain.contracts.upkeep_ports import ContractAttachmentRepository, ContractReminderRepository
 from domain.customers.list_ports import SavedViewRepository, TagRepository
 from domain.customers.ports import ContactRepository, CustomerRepository, FollowUpRepository, MergeRepository
@@ -62,6 +62,8 @@ class UnitOfWork(Protocol):
     def budgets(self) -> BudgetRepository: ...
     @property
     def requisitions(self) -> RequisitionRepository: ...
+    @property
+    def contract_parties(self) -> PartyDirectory: ...
     @property
     def audit(self) -> AuditLog: ...
 

@@ -160,6 +160,12 @@ ERRORS = {
     "requisition.reopen_not_rejected": _l("Only a rejected requisition can go back to draft."),
     "requisition.close_not_approved": _l("Only an approved or (partly) ordered requisition can be closed."),
     "requisition.changed": _l("Someone changed this requisition meanwhile; nothing was done. Check it and try again."),
+    "contract.supplier_unknown": _l("Choose a supplier from the list; this one does not exist (any more)."),
+    "contract.supplier_blacklisted": _l("This supplier is blacklisted: no new contracts, amendments or renewals "
+                                        "with it. Choose another supplier, or ask procurement to review the "
+                                        "blacklisting."),
+    "contract.kind_fixed": _l("A sales contract stays with a customer and a purchase contract with a supplier. "
+                              "Draft a new contract of the other kind instead."),
 }
 
 PERMISSIONS = {

@@ -6,7 +6,7 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 
 from adapters.sqlalchemy.tables import contract_amendments, contracts
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
@@ -122,3 +122,62 @@ def test_a_draft_for_someone_elses_customer_is_refused_without_naming_it(
     assert created.status_code == 422 and PARTY not in created.text and "金丝雀" not in created.text
     with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(contracts)).scalar() == 1
+
+
+SUPPLIER = "Canary Supplier 金丝雀供应"
+
+
+@pytest.fixture
+def purchase_setting(engine: Engine, deps: Dependencies, monkeypatch: pytest.MonkeyPatch) -> tuple[Actor, int, int]:
+    """A buyer's active, amended purchase contract in the East; a procurement manager of the West as stranger."""
+    east, west = add_department(engine, "East"), add_department(engine, "West")
+    buyer = add_user(SqlUnitOfWork(engine), "buyer", {"buyer"}, east)
+    stranger = add_user(SqlUnitOfWork(engine), "stranger", {"procurement_manager"}, west)
+    with engine.begin() as connection:
+        supplier_id = int(connection.execute(text(
+            "INSERT INTO suppliers (name, name_key, category, status, region, address, payment_terms, notes, "
+            "bank_name, created_by, created_at, updated_at, version) VALUES (:n, :n, 'other', 'qualified', 'other', "
+            "'', '', '', '', :by, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1) RETURNING id"),
+            {"n": SUPPLIER, "by": buyer.user_id}).scalar_one())
+    form = {"title": CANARY, "kind": "purchase", "supplier_id": str(supplier_id), "amount": "777",
+            "owner_id": str(buyer.user_id)}
+    contract = services.create_contract(form, actor=buyer, uow=SqlUnitOfWork(engine), clock=FixedClock(),
+                                        pattern=NumberPattern.parse("CAN-{seq}"))
+    monkeypatch.setattr(approval_engine, "start_approval", lambda subject, **_: Outcome.APPROVED)
+    workflow.submit_contract(contract.id or 0, 1, actor=buyer, uow=SqlUnitOfWork(engine), clock=FixedClock())
+    amending.amend_contract(contract.id or 0, form | {"amount": "888", "reason": "Canary reason"}, 3, actor=buyer,
+                            uow=SqlUnitOfWork(engine), clock=FixedClock())
+    return stranger, contract.id or 0, supplier_id
+
+
+def test_another_departments_purchase_contract_is_hidden_on_every_route(
+        app: Flask, client: FlaskClient, deps: Dependencies, engine: Engine,
+        purchase_setting: tuple[Actor, int, int]) -> None:
+    stranger, contract_id, supplier_id = purchase_setting
+    sign_in_as(client, deps, stranger)
+    token, before = csrf_of(client, "/contracts"), _counts(engine)
+    form = {"csrf_token": token, "version": "4", "title": "Hijacked", "kind": "purchase",
+            "supplier_id": str(supplier_id), "amount": "1", "reason": "Hijack", "start_on": "2027-01-01",
+            "end_on": "2027-12-31", "owner_id": str(stranger.user_id)}
+    for rule, method in _routes(app):
+        url = _url(rule, contract_id)
+        for headers in ({}, {"HX-Request": "true", "HX-Target": "main"}):
+            response = client.get(url, headers=headers) if method == "GET" else client.post(url, data=form,
+                                                                                             headers=headers)
+            _assert_hidden(response, f"{method} {url} {headers}")
+    assert _counts(engine) == before
+
+
+def test_lists_searches_and_the_supplier_section_never_show_it(
+        client: FlaskClient, deps: Dependencies, purchase_setting: tuple[Actor, int, int]) -> None:
+    stranger, _contract_id, supplier_id = purchase_setting
+    sign_in_as(client, deps, stranger)
+    for query in ({"q": "Canary"}, {"q": "CAN-1"}, {"q": "金丝雀供应"}, {"kind": "purchase"},
+                  {"supplier": str(supplier_id)}, {}):
+        for headers in ({}, {"HX-Request": "true", "HX-Target": "contract-results"}):
+            body = client.get("/contracts", query_string=query, headers=headers).get_data(as_text=True)
+            assert CANARY not in body and SUPPLIER not in body and "CAN-1<" not in body, (query, headers)
+    for headers in ({}, {"HX-Request": "true", "HX-Target": "supplier-contracts"}):
+        section = client.get(f"/suppliers/{supplier_id}/contracts", headers=headers)
+        assert section.status_code == 200 and CANARY not in section.text and "CAN-1" not in section.text
+        assert "No contracts with this supplier that you can see" in section.text

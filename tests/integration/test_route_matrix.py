@@ -185,6 +185,7 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("requisition_lifecycle.reopen", "POST"): Permission.REQUISITION_CREATE,
     ("requisition_lifecycle.close_form", "GET"): Permission.REQUISITION_CLOSE,
     ("requisition_lifecycle.close", "POST"): Permission.REQUISITION_CLOSE,
+    ("contracts.supplier_contracts", "GET"): Permission.CONTRACT_READ,  # the supplier's name only with supplier.read
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer
@@ -385,6 +386,23 @@ class World:
     def public_id(self) -> str:
         return secrets.token_hex(16)
 
+    def supplier_id(self) -> str:
+        """A qualified supplier with a purchase contract of the buyer's (the supplier master has no record scope)."""
+        buyer = self.users["buyer"].user_id
+        with self.engine.begin() as connection:
+            supplier = connection.execute(text(
+                "INSERT INTO suppliers (name, name_key, category, status, region, address, payment_terms, notes, "
+                "bank_name, created_by, created_at, updated_at, version) VALUES (:name, :name, 'other', 'qualified', "
+                "'other', '', '', '', '', :by, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1) RETURNING id"),
+                {"name": "Matrix supplier " + secrets.token_hex(4), "by": buyer}).scalar()
+            connection.execute(text(
+                "INSERT INTO contracts (number, title, supplier_id, amount, currency, owner_id, department_id, "
+                "payment_terms, notes, status, amendment, created_by, created_at, updated_at, version) VALUES "
+                "(:number, 'Matrix purchase', :supplier, 500, 'CNY', :owner, :dept, '', '', 'draft', 0, :owner, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"),
+                {"number": "P-" + secrets.token_hex(6), "supplier": supplier, "owner": buyer, "dept": self.department})
+        return str(supplier)
+
     def filename(self) -> str:
         return "css/app.css"
 
@@ -411,6 +429,7 @@ PLACEHOLDERS: dict[str, Callable[[World], str]] = {
     "contact_id": World.contact_id, "follow_up_id": World.follow_up_id, "merge_id": World.merge_id,
     "batch_id": World.batch_id,
     "budget_id": World.budget_id, "requisition_id": World.requisition_id,
+    "supplier_id": World.supplier_id,
 }
 
 

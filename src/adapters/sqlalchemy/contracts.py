@@ -3,13 +3,28 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, Select, insert, literal, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    case,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 
+from adapters.sqlalchemy.contract_parties import party_named
 from adapters.sqlalchemy.scope import record_scope
-from adapters.sqlalchemy.tables import contract_amendments, contracts, customers, users
+from adapters.sqlalchemy.tables import contract_amendments, contracts, customers, suppliers, users
 from domain.contracts.models import (
     Amendment,
     Contract,
+    ContractKind,
     ContractListQuery,
     ContractStatus,
     ContractSummary,
@@ -18,11 +33,16 @@ from domain.contracts.models import (
 from domain.identity.models import Actor
 from domain.shared.paging import Page, decode_cursor, encode_cursor
 
-_SUMMARY = select(contracts.c.id, contracts.c.number, contracts.c.title, customers.c.name.label("customer_name"),
+# One row per contract: the party's name comes from whichever table holds it (primary-key lookups, 50 per page).
+_KIND = case((contracts.c.supplier_id.is_(None), ContractKind.SALES.value), else_=ContractKind.PURCHASE.value)
+_SUMMARY = select(contracts.c.id, contracts.c.number, contracts.c.title,
+                  func.coalesce(customers.c.name, suppliers.c.name).label("party_name"),
                   contracts.c.amount, contracts.c.currency, contracts.c.status,
-                  users.c.display_name.label("owner_name"), contracts.c.end_on, contracts.c.created_at
-                  ).join(customers, customers.c.id == contracts.c.customer_id
-                         ).join(users, users.c.id == contracts.c.owner_id)
+                  users.c.display_name.label("owner_name"), contracts.c.end_on, contracts.c.created_at,
+                  _KIND.label("kind")
+                  ).select_from(contracts.outerjoin(customers, customers.c.id == contracts.c.customer_id)
+                                .outerjoin(suppliers, suppliers.c.id == contracts.c.supplier_id)
+                                .join(users, users.c.id == contracts.c.owner_id))
 
 
 def contract_scope(actor: Actor) -> ColumnElement[bool]:
@@ -58,6 +78,8 @@ class SqlContractRepository:
 
     def search(self, query: ContractListQuery, actor: Actor) -> Page[ContractSummary]:
         statement = _filtered(_SUMMARY.where(contract_scope(actor)), query)
+        if query.text:
+            statement = statement.where(_text_match(query.text, party_named(self._db, query.text)))
         after, before = decode_cursor(query.after), decode_cursor(query.before)
         backwards = before is not None and after is None
         cursor = before if backwards else after
@@ -77,12 +99,6 @@ class SqlContractRepository:
         return list(self._db.execute(select(contracts.c.id).where(
             contracts.c.status == ContractStatus.ACTIVE.value, contracts.c.end_on < day
         ).order_by(contracts.c.end_on, contracts.c.id).limit(limit)).scalars())
-
-    def party_names(self, customer_ids: set[int]) -> dict[int, str]:
-        if not customer_ids:
-            return {}
-        rows = self._db.execute(select(customers.c.id, customers.c.name).where(customers.c.id.in_(customer_ids)))
-        return {row.id: row.name for row in rows}
 
     def add_amendment(self, amendment: Amendment) -> int:
         return int(self._db.execute(insert(contract_amendments).values(
@@ -113,12 +129,17 @@ def _filtered(statement: Select[Any], query: ContractListQuery) -> Select[Any]:
         statement = statement.where(contracts.c.owner_id == query.owner_id)
     if query.customer_id:
         statement = statement.where(contracts.c.customer_id == query.customer_id)
-    if query.text:
-        term = query.text
-        statement = statement.where(or_(contracts.c.number == term.upper(),
-                                        contracts.c.title.icontains(term, autoescape=True),
-                                        customers.c.name.icontains(term, autoescape=True)))
+    if query.supplier_id:
+        statement = statement.where(contracts.c.supplier_id == query.supplier_id)
+    if query.kind:  # IS NOT NULL as written here: the partial index of purchase contracts matches it
+        party = contracts.c.supplier_id if query.kind is ContractKind.PURCHASE else contracts.c.customer_id
+        statement = statement.where(party.is_not(None))
     return statement
+
+
+def _text_match(term: str, party_named: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Number (exact), title, or either party's name."""
+    return or_(contracts.c.number == term.upper(), contracts.c.title.icontains(term, autoescape=True), party_named)
 
 
 def _moment(value: str | int | None) -> datetime:
@@ -153,6 +174,7 @@ def _to_amendment(row: Row[Any]) -> Amendment:
 
 def _values(contract: Contract) -> dict[str, Any]:
     return {"number": contract.number, "title": contract.title, "customer_id": contract.customer_id,
+            "supplier_id": contract.supplier_id,
             "amount": contract.amount, "currency": contract.currency, "signed_on": contract.signed_on,
             "start_on": contract.start_on, "end_on": contract.end_on, "owner_id": contract.owner_id,
             "department_id": contract.department_id, "payment_terms": contract.payment_terms,
@@ -165,4 +187,4 @@ def to_contract(row: Row[Any]) -> Contract:
     return Contract(row.id, row.number, row.title, row.customer_id, row.amount, row.currency, row.signed_on,
                     row.start_on, row.end_on, row.owner_id, row.department_id, row.payment_terms, row.notes,
                     ContractStatus(row.status), row.created_by, row.created_at, row.updated_at, row.amendment,
-                    row.predecessor_id, row.end_reason, row.version)
+                    row.predecessor_id, row.end_reason, row.version, supplier_id=row.supplier_id)

@@ -798,3 +798,7 @@ procurement_settings = Table(
 )
 
 Index("ix_contracts_supplier_created", contracts.c.supplier_id, contracts.c.created_at, contracts.c.id)
+
+# Purchase contracts (migration 0010): the list's kind filter walks only the purchase contracts, newest first.
+Index("ix_contracts_purchase_created", contracts.c.created_at, contracts.c.id,
+      sqlite_where=text("supplier_id IS NOT NULL"), postgresql_where=text("supplier_id IS NOT NULL"))

@@ -12,6 +12,7 @@ from adapters.sqlalchemy.approvals import SqlApprovalRepository, SqlDelegationRe
 from adapters.sqlalchemy.audit import SqlAuditLog
 from adapters.sqlalchemy.budgets import SqlBudgetRepository
 from adapters.sqlalchemy.contacts import SqlContactRepository
+from adapters.sqlalchemy.contract_parties import SqlPartyDirectory
 from adapters.sqlalchemy.contract_upkeep import SqlContractAttachmentRepository, SqlContractReminderRepository
 from adapters.sqlalchemy.contracts import SqlContractRepository
 from adapters.sqlalchemy.customers import SqlCustomerRepository, SqlFollowUpRepository
@@ -62,6 +63,7 @@ class SqlUnitOfWork:
         self.imports = SqlImportRepository(self._connection, self._crypto)
         self.budgets = SqlBudgetRepository(self._connection)
         self.requisitions = SqlRequisitionRepository(self._connection)
+        self.contract_parties = SqlPartyDirectory(self._connection)
         self.audit = SqlAuditLog(self._connection)
         return self
 

@@ -5,8 +5,9 @@ from dataclasses import dataclass, replace
 
 from domain.contracts.amendments import amended, diff
 from domain.contracts.lifecycle import Action
-from domain.contracts.models import Amendment, Contract, ContractTerms
-from domain.contracts.services import check_party, editable, event, in_scope, save
+from domain.contracts.models import Amendment, Contract, ContractKind, ContractTerms
+from domain.contracts.parties import check_party_change
+from domain.contracts.services import editable, event, in_scope, save
 from domain.contracts.validation import amendment_fields
 from domain.identity.access import require
 from domain.identity.models import Actor
@@ -20,7 +21,7 @@ from domain.unit_of_work import UnitOfWork
 class AmendmentDetail:
     contract: Contract
     amendment: Amendment
-    party_names: dict[int, str]  # customer id → name, for a change of party
+    party_names: dict[str, dict[int, str]]  # party field → id → name, for a change of party
 
 
 def amend_contract(contract_id: int, raw: Mapping[str, str], expected_version: int, *, actor: Actor,
@@ -34,8 +35,7 @@ def amend_contract(contract_id: int, raw: Mapping[str, str], expected_version: i
         changes = diff(ContractTerms.of(contract), terms)
         if not changes:
             raise ValidationFailed({"form": "amendment.no_change"})
-        if terms.customer_id != contract.customer_id:
-            check_party(terms.customer_id, actor, uow)
+        check_party_change(contract, terms, actor, uow)
         updated = amended(contract, terms, now=now)
         save(updated, expected_version, actor, uow)
         amendment = Amendment(None, contract_id, updated.amendment, reason, changes, terms.as_values(), actor.user_id,
@@ -56,5 +56,13 @@ def get_amendment(contract_id: int, number: int, *, actor: Actor, uow: UnitOfWor
         amendment = uow.contracts.amendment(contract_id, number)
         if amendment is None:
             raise NotFound()
-        parties = {int(v) for c in amendment.changes if c.field == "customer_id" for v in (c.before, c.after)}
-        return AmendmentDetail(contract, amendment, uow.contracts.party_names(parties))
+        return AmendmentDetail(contract, amendment, _changed_parties(amendment, uow))
+
+
+def _changed_parties(amendment: Amendment, uow: UnitOfWork) -> dict[str, dict[int, str]]:
+    """The names of the parties before and after a change of party, by the party's field."""
+    named: dict[str, dict[int, str]] = {}
+    for kind in ContractKind:
+        ids = {int(v) for c in amendment.changes if c.field == kind.party_field for v in (c.before, c.after) if v}
+        named[kind.party_field] = uow.contract_parties.names(kind, ids) if ids else {}
+    return named

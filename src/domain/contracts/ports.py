@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Protocol
 
-from domain.contracts.models import Amendment, Contract, ContractListQuery, ContractSummary
+from domain.contracts.models import Amendment, Contract, ContractKind, ContractListQuery, ContractSummary, SupplierParty
 from domain.identity.models import Actor
 from domain.shared.paging import Page
 
@@ -33,11 +33,20 @@ class ContractRepository(Protocol):
     def ended_before(self, day: date, limit: int) -> list[int]:
         """Active contracts whose end date lies before `day` (the expiry run's work list), oldest end first."""
         ...
-    def party_names(self, customer_ids: set[int]) -> dict[int, str]:
-        """Customer names for contracts the actor already sees (the party is part of the contract)."""
-        ...
     def add_amendment(self, amendment: Amendment) -> int: ...
     def amendments(self, contract_id: int) -> list[Amendment]:
         """The contract's amendments, newest first, with their authors' names."""
         ...
     def amendment(self, contract_id: int, number: int) -> Amendment | None: ...
+
+
+class PartyDirectory(Protocol):
+    """The companies a contract may be with, read straight from the customer and supplier tables."""
+
+    def names(self, kind: ContractKind, ids: set[int]) -> dict[int, str]:
+        """Party names for contracts the actor already sees (the party is part of the contract)."""
+        ...
+    def supplier(self, supplier_id: int) -> SupplierParty | None: ...
+    def suppliers(self, text: str, limit: int) -> list[SupplierParty]:
+        """Suppliers whose name contains `text` or whose credit code is `text`, by name (the party picker)."""
+        ...

@@ -1,4 +1,7 @@
-"""Contract records: list, read, draft and edit. Every use case checks the permission and the record scope."""
+"""Contract records: list, read, draft and edit. Every use case checks the permission and the record scope.
+
+A contract is with a customer (sales) or a supplier (purchase); `parties` holds the rules for choosing either.
+"""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -15,6 +18,7 @@ from domain.contracts.models import (
     ContractSummary,
     ContractTerms,
 )
+from domain.contracts.parties import check_party, check_party_change, party_name
 from domain.contracts.validation import draft_fields
 from domain.identity.access import require
 from domain.identity.models import Actor
@@ -31,7 +35,7 @@ from domain.unit_of_work import UnitOfWork
 @dataclass(frozen=True)
 class ContractDetail:
     contract: Contract
-    customer_name: str
+    party_name: str  # the customer's or the supplier's
     owner_name: str
     amendments: list[Amendment]
     predecessor: Contract | None  # only when the actor may see it
@@ -61,7 +65,7 @@ def get_contract(contract_id: int, *, actor: Actor, uow: UnitOfWork) -> Contract
         contract = in_scope(contract_id, actor, uow)
         successor_id = uow.contracts.successor_id(contract_id)
         return ContractDetail(
-            contract, party_name(contract.customer_id, uow),
+            contract, party_name(contract, uow),
             uow.users.names({contract.owner_id}).get(contract.owner_id, ""), uow.contracts.amendments(contract_id),
             uow.contracts.get(contract.predecessor_id, actor) if contract.predecessor_id else None,
             uow.contracts.get(successor_id, actor) if successor_id else None)
@@ -75,7 +79,7 @@ def assignable_owners(*, actor: Actor, uow: UnitOfWork) -> list[tuple[int, str]]
 
 def create_contract(raw: Mapping[str, str], *, actor: Actor, uow: UnitOfWork, clock: Clock,
                     pattern: NumberPattern, form_token: str = "") -> Contract:
-    """Draft a contract for a customer in the actor's scope; its number comes from the pattern's sequence.
+    """Draft a sales or purchase contract with a party the actor may choose; the number comes from the pattern.
 
     A repeated `form_token` (double click, Back and submit again) returns the draft it made already.
     """
@@ -86,7 +90,7 @@ def create_contract(raw: Mapping[str, str], *, actor: Actor, uow: UnitOfWork, cl
         existing = uow.contracts.get_by_form_token(form_token) if form_token else None
         if existing is not None and existing.created_by == actor.user_id:
             return existing
-        check_party(terms.customer_id, actor, uow)
+        check_party(terms, actor, uow)
         department_id = _check_owner(owner_id, actor, uow)
         contract = new_draft(next_number(pattern, now, uow), terms, owner_id, department_id, actor, now)
         contract.form_token = form_token or None
@@ -104,8 +108,7 @@ def update_contract(contract_id: int, raw: Mapping[str, str], expected_version: 
     now = clock.now()
     with uow:
         contract = editable(contract_id, expected_version, actor, uow, Action.EDIT)
-        if terms.customer_id != contract.customer_id:
-            check_party(terms.customer_id, actor, uow)
+        check_party_change(contract, terms, actor, uow)
         department_id = contract.department_id if owner_id == contract.owner_id else _check_owner(owner_id, actor, uow)
         edited = replace(transition(contract, Action.EDIT, now=now), **_terms(terms), owner_id=owner_id,
                          department_id=department_id)
@@ -158,19 +161,6 @@ def save(contract: Contract, expected_version: int, actor: Actor | None, uow: Un
     if not uow.contracts.update(contract, expected_version):
         current = uow.contracts.get(contract.id or 0, actor) if actor else uow.contracts.get_unscoped(contract.id or 0)
         raise StaleVersion(current.version if current else expected_version)
-
-
-def check_party(customer_id: int, actor: Actor, uow: UnitOfWork) -> None:
-    """The party must be a live customer the actor may see (no contracts for customers out of reach)."""
-    customer = uow.customers.get(customer_id, actor)
-    if customer is None:
-        raise ValidationFailed({"customer_id": "contract.customer_unknown"})
-    if customer.archived_at is not None:
-        raise ValidationFailed({"customer_id": "contract.customer_archived"})
-
-
-def party_name(customer_id: int, uow: UnitOfWork) -> str:
-    return uow.contracts.party_names({customer_id}).get(customer_id, "")
 
 
 def audited(contract: Contract) -> Values:

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-from domain.contracts.models import CURRENCIES, ContractTerms
+from domain.contracts.models import CURRENCIES, ContractKind, ContractTerms
 from domain.shared.errors import ValidationFailed
 from domain.shared.money import InvalidAmount, parse_amount
 
@@ -65,7 +65,8 @@ def termination_reason(raw: Mapping[str, str]) -> str:
 def _terms(raw: Mapping[str, str], errors: Errors) -> ContractTerms:
     title = " ".join(raw.get("title", "").split())
     _length(title, "title", TITLE_MAX, errors, required=True)
-    customer_id = _id(raw, "customer_id", errors)
+    kind = party_kind(raw)
+    party_id = _id(raw, kind.party_field, errors)
     amount = _amount(raw.get("amount", ""), errors)
     currency = raw.get("currency", "").strip().upper() or "CNY"
     if currency not in CURRENCIES:
@@ -74,7 +75,18 @@ def _terms(raw: Mapping[str, str], errors: Errors) -> ContractTerms:
     _check_period(start_on, end_on, errors)
     payment_terms = _text(raw, "payment_terms", TERMS_MAX, errors)
     notes = _text(raw, "notes", NOTES_MAX, errors)
-    return ContractTerms(title, customer_id, amount, currency, signed_on, start_on, end_on, payment_terms, notes)
+    customer_id, supplier_id = (None, party_id) if kind is ContractKind.PURCHASE else (party_id, None)
+    return ContractTerms(title, customer_id, amount, currency, signed_on, start_on, end_on, payment_terms, notes,
+                         supplier_id)
+
+
+def party_kind(raw: Mapping[str, str]) -> ContractKind:
+    """The kind a form names (`kind`); without it, a form that names only a supplier is a purchase contract."""
+    named = raw.get("kind", "").strip()
+    if named in ContractKind.__members__.values():
+        return ContractKind(named)
+    supplier_only = raw.get("supplier_id", "").strip() and not raw.get("customer_id", "").strip()
+    return ContractKind.PURCHASE if supplier_only else ContractKind.SALES
 
 
 def _amount(value: str, errors: Errors) -> Decimal:

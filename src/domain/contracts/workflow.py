@@ -9,6 +9,7 @@ from domain.approvals.models import ApprovalSubject, Outcome, register_document
 from domain.contracts.errors import InvalidTransition
 from domain.contracts.lifecycle import Action, transition
 from domain.contracts.models import Contract, ContractTerms
+from domain.contracts.parties import ensure_party_usable
 from domain.contracts.services import editable, event, new_draft, next_number, save
 from domain.contracts.validation import renewal_dates, termination_reason
 from domain.identity.access import require
@@ -22,11 +23,12 @@ from domain.unit_of_work import UnitOfWork
 
 def submit_contract(contract_id: int, expected_version: int, *, actor: Actor, uow: UnitOfWork,
                     clock: Clock) -> Contract:
-    """Draft → pending approval, and start the approval in the same transaction."""
+    """Draft → pending approval, and start the approval in the same transaction (never with a blacklisted supplier)."""
     require(actor, Permission.CONTRACT_UPDATE)
     now = clock.now()
     with uow:
         contract = editable(contract_id, expected_version, actor, uow, Action.SUBMIT)
+        ensure_party_usable(contract, uow)
         submitted = _move(contract, Action.SUBMIT, actor, uow, now)
         outcome = engine.start_approval(_subject(submitted, actor), actor=actor, uow=uow, now=now)
         current = uow.contracts.get_unscoped(contract_id)
@@ -83,13 +85,17 @@ def terminate_contract(contract_id: int, raw: Mapping[str, str], expected_versio
 
 def renew_contract(contract_id: int, raw: Mapping[str, str], expected_version: int, *, actor: Actor,
                    uow: UnitOfWork, clock: Clock, pattern: NumberPattern) -> Contract:
-    """Active → renewed, and a successor draft with the same terms for the new period, linked to this one."""
+    """Active → renewed, and a successor draft with the same terms and party for the new period, linked to this one.
+
+    A purchase contract whose supplier has been blacklisted is not renewed.
+    """
     require(actor, Permission.CONTRACT_CREATE)
     require(actor, Permission.CONTRACT_UPDATE)
     start_on, end_on = renewal_dates(raw)
     now = clock.now()
     with uow:
         contract = editable(contract_id, expected_version, actor, uow, Action.RENEW)
+        ensure_party_usable(contract, uow)
         terms = replace(ContractTerms.of(contract), signed_on=None, start_on=start_on, end_on=end_on)
         successor = new_draft(next_number(pattern, now, uow), terms, contract.owner_id, contract.department_id,
                               actor, now, predecessor_id=contract.id)

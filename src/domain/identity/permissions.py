@@ -102,6 +102,8 @@ _BUYING = frozenset({Permission.SUPPLIER_READ, Permission.SUPPLIER_CREATE, Permi
                      Permission.ORDER_READ, Permission.ORDER_CREATE, Permission.ORDER_UPDATE,
                      Permission.RECEIPT_CREATE, Permission.INVOICE_READ, Permission.PURCHASE_EXPORT})
 _REQUESTING = frozenset({Permission.REQUISITION_READ, Permission.REQUISITION_CREATE})
+# Purchase contracts (migration 0010): buyers draft their own, procurement managers run their department's.
+_CONTRACTING = frozenset({Permission.CONTRACT_READ, Permission.CONTRACT_CREATE, Permission.CONTRACT_UPDATE})
 
 DEFAULT_ROLES: dict[str, Role] = {role.key: role for role in (
     Role("administrator", "Administrator", frozenset(Permission), _ALL, True),
@@ -110,12 +112,13 @@ DEFAULT_ROLES: dict[str, Role] = {role.key: role for role in (
                    Permission.CUSTOMER_MERGE, Permission.CONTRACT_TERMINATE},
          {"customer": Scope.DEPARTMENT, "contract": Scope.DEPARTMENT}, True),
     Role("sales_rep", "Sales rep", _SALES, {"customer": Scope.OWN, "contract": Scope.OWN}, True),
-    Role("buyer", "Buyer", _BUYING | _REQUESTING,
-         {"requisition": Scope.DEPARTMENT, "purchase_order": Scope.DEPARTMENT}, True),
+    Role("buyer", "Buyer", _BUYING | _REQUESTING | _CONTRACTING,
+         {"requisition": Scope.DEPARTMENT, "purchase_order": Scope.DEPARTMENT, "contract": Scope.OWN}, True),
     Role("procurement_manager", "Procurement manager",
-         _BUYING | _REQUESTING | {Permission.SUPPLIER_QUALIFY, Permission.SUPPLIER_REVEAL, Permission.SUPPLIER_IMPORT,
-                                  Permission.SUPPLIER_EXPORT, Permission.BUDGET_OVERRIDE},
-         {"requisition": Scope.ALL, "purchase_order": Scope.ALL}, True),
+         _BUYING | _REQUESTING | _CONTRACTING | {
+             Permission.SUPPLIER_QUALIFY, Permission.SUPPLIER_REVEAL, Permission.SUPPLIER_IMPORT,
+             Permission.SUPPLIER_EXPORT, Permission.BUDGET_OVERRIDE, Permission.CONTRACT_TERMINATE},
+         {"requisition": Scope.ALL, "purchase_order": Scope.ALL, "contract": Scope.DEPARTMENT}, True),
     Role("employee", "Employee", _REQUESTING, {"requisition": Scope.OWN}, True),
     Role("finance", "Finance",
          _READ_ALL | {Permission.SUPPLIER_REVEAL, Permission.BUDGET_MANAGE, Permission.INVOICE_CREATE,

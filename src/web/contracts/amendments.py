@@ -9,12 +9,13 @@ from werkzeug.wrappers import Response as HttpResponse
 from domain.contracts import amending, services
 from domain.contracts.errors import InvalidTransition
 from domain.contracts.lifecycle import Action, ensure
-from domain.customers import services as customers
+from domain.contracts.parties import may_choose
 from domain.identity.access import require
 from domain.identity.permissions import Permission
 from domain.shared.errors import StaleVersion, ValidationFailed
 from web.contracts.forms import conflicting, form_values, values_of
-from web.contracts.views import PICKER, customer_choices, party
+from web.contracts.parties import PICKER, asked_party, choices, party_name
+from web.contracts.views import form_party
 from web.customers.forms import version_of
 from web.deps import deps
 from web.guard import current_actor
@@ -35,20 +36,25 @@ def amend_form(contract_id: int) -> HttpResponse:
     except InvalidTransition as refused:
         flash(str(ERRORS[refused.code]), "error")
         return see_other(url_for("contracts.detail", contract_id=contract_id))
-    values = values_of(found.contract)
-    new_party = request.args.get("customer_id", "")
-    if new_party.isdigit() and len(new_party) < 12:  # chosen with "Change party…"; a customer the actor sees
-        customer = customers.get_customer(int(new_party), actor=actor, uow=deps().reader()).customer
-        values["customer_id"] = str(customer.id)
+    values, kind = values_of(found.contract), found.contract.kind
+    new_party = asked_party(request.args, kind)  # chosen with "Change party…": of the contract's kind
+    if new_party is not None:
+        try:
+            party_name(kind, new_party)  # 403/404 unless the actor may choose it
+        except ValidationFailed as refused:  # a blacklisted supplier
+            return _page(found, 422, values, refused.errors, version=found.contract.version)
+        values[kind.party_field] = str(new_party)
     return _page(found, 200, values, {}, version=found.contract.version)
 
 
 @bp.get("/<int:contract_id>/amend/party")
 def party_picker(contract_id: int) -> HttpResponse:
-    """Change of party: choose the new customer, then back to the amendment form with it."""
+    """Change of party: choose a new customer or supplier (the contract's kind), then back to the amendment form."""
     require(current_actor(), Permission.CONTRACT_UPDATE)
     found = services.get_contract(contract_id, actor=current_actor(), uow=deps().reader())
-    return render("contracts/party.html", PICKER, contract=found.contract, **customer_choices(),
+    kind = found.contract.kind
+    picker = {"picker": kind.value, **choices(kind)} if may_choose(kind, current_actor()) else {}
+    return render("contracts/party.html", PICKER, contract=found.contract, **picker,
                   search_url=url_for(".party_picker", contract_id=contract_id),
                   pick_url=url_for(".amend_form", contract_id=contract_id))
 
@@ -80,6 +86,7 @@ def detail(contract_id: int, number: int) -> HttpResponse:
 
 def _page(found: services.ContractDetail, status: int, values: Mapping[str, str], errors: dict[str, str],
           **context: object) -> HttpResponse:
-    shown = form_values(values)
+    shown = form_values(values, found.contract.kind)
     return render("contracts/amend.html", FORM, status, detail=found, contract=found.contract, values=shown,
-                  errors=error_messages(errors), customer_name=party(shown) or found.customer_name, **context)
+                  errors=error_messages(errors), party_name=form_party(shown, found) or found.party_name,
+                  may_change_party=may_choose(found.contract.kind, current_actor()), **context)

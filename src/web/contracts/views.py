@@ -1,4 +1,5 @@
-"""Contracts: list with search and filters, draft, edit a draft with optimistic locking, detail."""
+"""Contracts: list with search and filters, draft (sales or purchase), edit a draft with optimistic locking, detail,
+and the contracts section of a supplier's page."""
 
 import secrets
 from collections.abc import Mapping
@@ -8,16 +9,17 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as HttpResponse
 
 from domain.approvals.engine import approval_trail
-from domain.contracts import services
+from domain.contracts import parties, services
 from domain.contracts.errors import InvalidTransition
-from domain.customers import services as customers
-from domain.customers.models import CustomerListQuery
-from domain.identity.access import require
+from domain.contracts.models import Contract, ContractKind
+from domain.contracts.parties import PARTY_READ, usable_kinds
+from domain.identity.access import require, require_any
 from domain.identity.permissions import Permission
-from domain.shared.errors import Conflict, NotFound, StaleVersion, ValidationFailed
+from domain.shared.errors import Conflict, StaleVersion, ValidationFailed
 from web.contracts import forms
 from web.contracts.attachments import section_context
 from web.contracts.forms import conflicting, contract_query, form_values, values_of
+from web.contracts.parties import PICKER, asked_kind, choices, named_party, party_name, picked
 from web.customers.forms import version_of
 from web.deps import deps
 from web.guard import current_actor
@@ -25,11 +27,11 @@ from web.htmx import hx_target, render, see_other
 from web.i18n import ERRORS, error_messages
 from web.listing import query_string
 
-bp = Blueprint("contracts", __name__, url_prefix="/contracts")
+bp = Blueprint("contracts", __name__)  # no prefix: the supplier section lives under /suppliers
 RESULTS = {"contract-results": "contracts/_results.html", "customer-contracts": "contracts/_customer_contracts.html"}
+SUPPLIER_SECTION = {"supplier-contracts": "contracts/_supplier_contracts.html"}
 FORM = {"contract-form": "contracts/_form.html"}
-PICKER = {"customer-picker": "contracts/_customer_picker.html"}
-LIST_KEYS = ("q", "status", "owner", "customer")
+LIST_KEYS = ("q", "status", "owner", "customer", "kind", "supplier")
 
 
 @bp.app_template_filter("money")
@@ -52,7 +54,7 @@ def _labels() -> dict[str, object]:
     return forms.labels()
 
 
-@bp.get("")
+@bp.get("/contracts")
 def index() -> HttpResponse:
     query = contract_query(request.args)
     found = services.list_contracts(query, actor=current_actor(), uow=deps().reader(),
@@ -61,20 +63,34 @@ def index() -> HttpResponse:
                   base=url_for(".index"), page_link=lambda **cursor: query_string(request.args, LIST_KEYS, **cursor))
 
 
-@bp.get("/new")
+@bp.get("/contracts/new")
 def new() -> HttpResponse:
+    """Choose the kind (when the actor may draft both), then the party, then fill in the terms."""
     actor = current_actor()
     require(actor, Permission.CONTRACT_CREATE)
-    customer_id = forms.contract_query({"customer": request.args.get("customer_id", "")}).customer_id
-    if customer_id is None:
-        return _picker()
-    customer = customers.get_customer(customer_id, actor=actor, uow=deps().reader()).customer
-    values = {"customer_id": str(customer_id), "owner_id": str(actor.user_id), "currency": "CNY"}
-    return _form_page("contracts/new.html", 200, values=values, customer_name=customer.name,
-                      form_token=secrets.token_urlsafe(24))
+    require_any(actor, *PARTY_READ.values())
+    usable = usable_kinds(actor)
+    chosen = picked(request.args)
+    if chosen:
+        return _new_form(*chosen)
+    kind = asked_kind(request.args, usable, actor)
+    if kind is None:
+        return render("contracts/new.html", None, kinds=usable)
+    return render("contracts/new.html", PICKER, kinds=usable, picker=kind.value, **choices(kind))
 
 
-@bp.post("")
+def _new_form(kind: ContractKind, party_id: int) -> HttpResponse:
+    try:
+        name = party_name(kind, party_id)
+    except ValidationFailed as refused:  # a blacklisted supplier: back to the picker, saying why
+        return render("contracts/new.html", PICKER, 422, kinds=usable_kinds(current_actor()), picker=kind.value,
+                      refusal=error_messages(refused.errors).get(kind.party_field), **choices(kind))
+    values = {"kind": kind.value, kind.party_field: str(party_id), "owner_id": str(current_actor().user_id),
+              "currency": "CNY"}
+    return _form_page("contracts/new.html", 200, values=values, party_name=name, form_token=secrets.token_urlsafe(24))
+
+
+@bp.post("/contracts")
 def create() -> HttpResponse:
     d, actor, token = deps(), current_actor(), request.form.get("form_token", "")[:64]
     try:
@@ -82,7 +98,7 @@ def create() -> HttpResponse:
                                             pattern=forms.number_pattern(), form_token=token)
     except ValidationFailed as error:
         return _form_page("contracts/new.html", 422, values=request.form, errors=error.errors,
-                          customer_name=party(request.form), form_token=token)
+                          party_name=named_party(request.form), form_token=token)
     except Conflict:  # the same form, submitted twice at once: the other request made the draft
         twin = services.contract_by_form_token(token, actor=actor, uow=d.reader())
         if twin is None:
@@ -92,7 +108,7 @@ def create() -> HttpResponse:
     return see_other(url_for(".detail", contract_id=contract.id))
 
 
-@bp.get("/<int:contract_id>")
+@bp.get("/contracts/<int:contract_id>")
 def detail(contract_id: int) -> HttpResponse:
     actor, d = current_actor(), deps()
     found = services.get_contract(contract_id, actor=actor, uow=d.reader())
@@ -101,15 +117,15 @@ def detail(contract_id: int) -> HttpResponse:
                   approval_trail=trail)
 
 
-@bp.get("/<int:contract_id>/edit")
+@bp.get("/contracts/<int:contract_id>/edit")
 def edit(contract_id: int) -> HttpResponse:
     require(current_actor(), Permission.CONTRACT_UPDATE)
     found = services.get_contract(contract_id, actor=current_actor(), uow=deps().reader())
     return _form_page("contracts/edit.html", 200, values=values_of(found.contract), contract=found.contract,
-                      version=found.contract.version, customer_name=found.customer_name)
+                      version=found.contract.version, party_name=found.party_name)
 
 
-@bp.post("/<int:contract_id>")
+@bp.post("/contracts/<int:contract_id>")
 def update(contract_id: int) -> HttpResponse:
     d, actor, version = deps(), current_actor(), version_of(request.form)
     try:
@@ -117,11 +133,25 @@ def update(contract_id: int) -> HttpResponse:
     except ValidationFailed as error:
         found = services.get_contract(contract_id, actor=actor, uow=d.reader())
         return _form_page("contracts/edit.html", 422, values=request.form, errors=error.errors,
-                          contract=found.contract, version=version, customer_name=party(request.form))
+                          contract=found.contract, version=version, party_name=form_party(request.form, found))
     except (StaleVersion, InvalidTransition) as error:
         return _conflict(contract_id, error)
     flash(_("Saved."), "success")
     return see_other(url_for(".detail", contract_id=contract_id))
+
+
+@bp.get("/suppliers/<int:supplier_id>/contracts")
+def supplier_contracts(supplier_id: int) -> HttpResponse:
+    """The supplier's contracts in the actor's scope: the section its page loads, or a page of its own."""
+    found = parties.supplier_contracts(supplier_id, contract_query({}), actor=current_actor(), uow=deps().reader())
+    return render("contracts/supplier_contracts.html", SUPPLIER_SECTION, supplier=found.supplier, page=found.page,
+                  base=url_for(".index"), may_draft=found.may_draft)
+
+
+def form_party(raw: Mapping[str, str], found: services.ContractDetail) -> str:
+    """The party a re-shown form names: the contract's own, or a new one the actor may choose."""
+    unchanged = raw.get(found.contract.kind.party_field, "").strip() == str(found.contract.party_id)
+    return found.party_name if unchanged else named_party(raw)
 
 
 def _conflict(contract_id: int, error: Exception) -> HttpResponse:
@@ -129,35 +159,13 @@ def _conflict(contract_id: int, error: Exception) -> HttpResponse:
     refusal = str(ERRORS[error.code]) if isinstance(error, InvalidTransition) else None
     return _form_page("contracts/edit.html", 409, values=request.form, contract=current.contract,
                       version=current.contract.version, conflict=conflicting(request.form, current.contract),
-                      refusal=refusal, customer_name=current.customer_name)
-
-
-def _picker() -> HttpResponse:
-    """Choose the customer first."""
-    return render("contracts/new.html", PICKER, **customer_choices())
-
-
-def customer_choices() -> dict[str, object]:
-    """Customers matching ?q= for the party picker; the search reuses the customer list (the actor's scope)."""
-    text = request.args.get("q", "").strip()[:100]
-    found = customers.list_customers(CustomerListQuery(text=text, per_page=20), actor=current_actor(),
-                                     uow=deps().reader(), with_owner_filter=False)
-    return {"choices": found.page.items, "q": text}
-
-
-def party(raw: Mapping[str, str]) -> str:
-    """The name of the customer a submitted form names, if the actor may see it."""
-    customer_id = forms.contract_query({"customer": raw.get("customer_id", "")}).customer_id
-    if customer_id is None:
-        return ""
-    try:
-        return customers.get_customer(customer_id, actor=current_actor(), uow=deps().reader()).customer.name
-    except NotFound:  # not a customer the actor may see: show nothing of it
-        return ""
+                      refusal=refusal, party_name=current.party_name)
 
 
 def _form_page(template: str, status: int, *, values: Mapping[str, str], errors: dict[str, str] | None = None,
                **context: object) -> HttpResponse:
     owners = services.assignable_owners(actor=current_actor(), uow=deps().reader())
-    return render(template, FORM, status, values=form_values(values), errors=error_messages(errors or {}),
+    contract = context.get("contract")
+    kind = contract.kind if isinstance(contract, Contract) else None
+    return render(template, FORM, status, values=form_values(values, kind), errors=error_messages(errors or {}),
                   owners=owners, **context)
