@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, or_, select, update
+from sqlalchemy import Connection, Row, Select, delete, insert, or_, select, update
 
 from adapters.sqlalchemy.tables import departments, saved_views, users
 from domain.identity.models import Actor
@@ -26,9 +26,10 @@ class SqlSavedViewRepository:
         return _to_view(row) if row else None
 
     def visible_to(self, actor: Actor, list_key: str) -> list[SavedView]:
-        shared = saved_views.c.shared_department_id.in_(self._own_and_above(actor.department_id))
-        rows = self._db.execute(_VIEWS.where(saved_views.c.list_key == list_key,
-                                             or_(saved_views.c.owner_id == actor.user_id, shared))
+        visible = saved_views.c.owner_id == actor.user_id
+        if actor.department_id is not None:
+            visible = or_(visible, saved_views.c.shared_department_id.in_(_own_and_above(actor.department_id)))
+        rows = self._db.execute(_VIEWS.where(saved_views.c.list_key == list_key, visible)
                                 .order_by(saved_views.c.name, saved_views.c.id).limit(200))
         views = [_to_view(row) for row in rows]
         return [v for v in views if v.owner_id == actor.user_id] + [v for v in views if v.owner_id != actor.user_id]
@@ -39,12 +40,11 @@ class SqlSavedViewRepository:
     def delete(self, view_id: int) -> None:
         self._db.execute(delete(saved_views).where(saved_views.c.id == view_id))
 
-    def _own_and_above(self, department_id: int | None) -> list[int]:
-        """The department and its ancestors, read from its materialised path ("/1/4/")."""
-        if department_id is None:
-            return []
-        path = self._db.execute(select(departments.c.path).where(departments.c.id == department_id)).scalar()
-        return [int(part) for part in (path or "").split("/") if part.isdigit()]
+
+def _own_and_above(department_id: int) -> Select[Any]:
+    """The department and its ancestors: the departments whose materialised path begins its path ("/1/" of "/1/4/")."""
+    path = select(departments.c.path).where(departments.c.id == department_id).scalar_subquery()
+    return select(departments.c.id).where(path.like(departments.c.path + "%"))
 
 
 def _to_view(row: Row[Any]) -> SavedView:

@@ -16,7 +16,7 @@ Recipe: plugging a list in
    templates, `context(args, full)` = everything the page renders from its arguments, `query(args)` = the
    list's query from the same arguments, plus `ExportUi` / `BulkUi` when it has them). The context
    includes `tools = list_tools(PAGE, args, views, full=...)` (web/lists/context.py). Register the page in
-   `LIST_PAGES` of web/app.py and the export in `EXPORTS` of bootstrap.py.
+   `_list_tools` of web/app.py and the ExportSpec in `EXPORTS` of bootstrap.py (its job handler).
 4. Routes it gets (blueprint "<key>_list", below the list's URL): POST /views, GET /views/<view_id>,
    POST /views/<view_id>/rename, POST /views/<view_id>/delete (the list's read permission; others' views
    are 404); POST /export (the export permission, step-up); POST /bulk/<action> per action (its

@@ -63,8 +63,8 @@ def export(page: ListPage) -> HttpResponse:
     try:
         job = start_export(ui.spec, page.query(form), form.get("format", "csv"), labels, actor=current_actor(),
                            uow=d.uow(), queue=d.jobs, clock=d.clock)
-    except ValidationFailed as error:
-        return error_response(422, " ".join(error_messages(error.errors).values()))
+    except ValidationFailed as error:  # only a format no button offers: a malformed request, not a form error
+        return error_response(400, " ".join(error_messages(error.errors).values()))
     status_url = url_for("jobs.status", job_id=job.id)
     if hx_target() != page.export_id:
         return see_other(status_url)
