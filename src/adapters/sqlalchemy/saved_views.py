@@ -2,13 +2,20 @@
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, delete, insert, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, insert, or_, select, update
 
 from adapters.sqlalchemy.tables import departments, saved_views, users
 from domain.identity.models import Actor
 from domain.lists.models import SavedView
 
 _VIEWS = select(saved_views, users.c.display_name).join(users, users.c.id == saved_views.c.owner_id)
+# The department and its ancestors: those whose materialised path begins the user's department's ("/1/" of "/1/4/").
+_PATH = select(departments.c.path).where(departments.c.id == bindparam("department_id")).scalar_subquery()
+_OWN_AND_ABOVE = select(departments.c.id).where(_PATH.like(departments.c.path + "%"))
+_VISIBLE = _VIEWS.where(  # built once: a list page runs it on every request
+    saved_views.c.list_key == bindparam("list_key"),
+    or_(saved_views.c.owner_id == bindparam("user_id"), saved_views.c.shared_department_id.in_(_OWN_AND_ABOVE)),
+).order_by(saved_views.c.name, saved_views.c.id).limit(200)
 
 
 class SqlSavedViewRepository:
@@ -26,11 +33,8 @@ class SqlSavedViewRepository:
         return _to_view(row) if row else None
 
     def visible_to(self, actor: Actor, list_key: str) -> list[SavedView]:
-        visible = saved_views.c.owner_id == actor.user_id
-        if actor.department_id is not None:
-            visible = or_(visible, saved_views.c.shared_department_id.in_(_own_and_above(actor.department_id)))
-        rows = self._db.execute(_VIEWS.where(saved_views.c.list_key == list_key, visible)
-                                .order_by(saved_views.c.name, saved_views.c.id).limit(200))
+        rows = self._db.execute(_VISIBLE, {"list_key": list_key, "user_id": actor.user_id,
+                                           "department_id": actor.department_id})
         views = [_to_view(row) for row in rows]
         return [v for v in views if v.owner_id == actor.user_id] + [v for v in views if v.owner_id != actor.user_id]
 
@@ -39,12 +43,6 @@ class SqlSavedViewRepository:
 
     def delete(self, view_id: int) -> None:
         self._db.execute(delete(saved_views).where(saved_views.c.id == view_id))
-
-
-def _own_and_above(department_id: int) -> Select[Any]:
-    """The department and its ancestors: the departments whose materialised path begins its path ("/1/" of "/1/4/")."""
-    path = select(departments.c.path).where(departments.c.id == department_id).scalar_subquery()
-    return select(departments.c.id).where(path.like(departments.c.path + "%"))
 
 
 def _to_view(row: Row[Any]) -> SavedView:
