@@ -37,7 +37,7 @@ from tests.fakes import FakeClock, FakeFileStore, FakeJobQueue, FakeUnitOfWork
 NOTES = ListSpec("notes", Permission.CONTRACT_READ, ("q", "sort", "col"), {"sort": "-created"}, ("title", "phone"),
                  "id")
 TASKS = ListSpec("tasks", Permission.CONTRACT_READ, ("q",))
-REP, OTHER, BOSS, FAR = 1, 2, 3, 4
+REP, BOSS, FAR = 1, 2, 3  # user ids: a rep below the boss's department, the boss, someone elsewhere
 
 
 @dataclass(frozen=True)
@@ -83,11 +83,9 @@ def notes() -> Notes:
 
 @pytest.fixture
 def uow() -> FakeUnitOfWork:
-    uow = FakeUnitOfWork(departments={1: None, 2: 1, 3: None})
-    uow.users.add(a_user(username="rep", department_id=2))
-    uow.users.add(a_user(username="other", department_id=2))
-    uow.users.add(a_user(username="boss", department_id=1, roles=frozenset({"sales_manager"})))
-    uow.users.add(a_user(username="far", department_id=3))
+    uow = FakeUnitOfWork(departments={10: None, 20: 10, 30: None})
+    for name, department, role in (("rep", 20, "sales_rep"), ("boss", 10, "sales_manager"), ("far", 30, "sales_rep")):
+        uow.users.add(a_user(username=name, department_id=department, roles=frozenset({role})))
     return uow
 
 
@@ -125,7 +123,7 @@ class TestSavedViews:
         assert saved_views.get_view(NOTES, note_view.id or 0, actor=rep, uow=uow).name == "Mine"
 
     def test_need_the_lists_read_permission(self, uow: FakeUnitOfWork) -> None:
-        employee = Actor(FAR, "far", "Far", frozenset({"employee"}), 3)
+        employee = Actor(FAR, "far", "Far", frozenset({"employee"}), 30)
 
         with pytest.raises(PermissionDenied):
             saved_views.save_view(NOTES, "Mine", "", False, actor=employee, uow=uow, clock=FakeClock())
@@ -189,7 +187,7 @@ class TestExport:
 
     def test_needs_the_permission_and_a_fresh_sign_in_to_start(self, handler: ExportSpec,
                                                                uow: FakeUnitOfWork) -> None:
-        employee = Actor(FAR, "far", "Far", frozenset({"employee"}), 3, fresh=True)
+        employee = Actor(FAR, "far", "Far", frozenset({"employee"}), 30, fresh=True)
 
         with pytest.raises(PermissionDenied):
             start_export(handler, "", "csv", self.LABELS, actor=employee, uow=uow, queue=FakeJobQueue(),
@@ -206,7 +204,7 @@ class TestExport:
         self, handler: ExportSpec, notes: Notes, uow: FakeUnitOfWork
     ) -> None:
         notes.add(REP, "a note")
-        demoted = Actor(REP, "rep", "Rep", frozenset({"employee"}), 2)
+        demoted = Actor(REP, "rep", "Rep", frozenset({"employee"}), 20)
 
         status, table = self.export(handler, actor(uow, REP), demoted, uow, FakeFileStore())
 
