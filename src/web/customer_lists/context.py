@@ -42,6 +42,7 @@ CUSTOMER_PAGE = ListPage(
     list_context, customer_query,
     column_labels={"credit_code": _l("Credit code"), "region": _l("Region"), "owner": _l("Owner"),
                    "created": _l("Created"), "tags": _l("Tags")},
+    save_label=_l("Save these filters, sort and columns as"),
     export=ExportUi(CUSTOMER_EXPORT, {
         "name": _l("Name"), "credit_code": _l("Unified social credit code"), "stage": _l("Stage"),
         "region": _l("Region"), "owner": _l("Owner"), "created": _l("Created"), "phone": _l("Phone"),

@@ -1,48 +1,54 @@
 """The list tools a list page plugs into: saved views, export, bulk actions (what a list registers).
 
-Recipe: plugging a list in
---------------------------
+Recipe: plugging a list in (the customer and contract lists are the worked examples)
+-------------------------------------------------------------------------------------
 1. Domain (`domain/<context>/lists.py`): a `ListSpec(key, read permission, params a view keeps, defaults,
-   optional columns)`. For export an `ExportSpec(list, entity, permission, columns, filters_of, read)`:
-   `read(BatchRequest, uow)` returns one keyset batch (`ExportBatch(rows, next_cursor)`) of the list in
-   the actor's scope with raw cells in column order; columns marked `sensitive=` are masked and every
-   cell is made formula-safe by the mechanism. For bulk actions a `BulkSpec(list, load, actions)`:
-   `load(ids, actor, uow)` gives the selected records in scope the actions may touch, and each
-   `BulkAction(name, permission, pending, applier)` says which records it would change (checking the
-   value) and returns the change of one record (an AuditEvent, or None if it was left as it was).
-2. Read the views inside the list's own read transaction: in the list service's `with uow:` block add
-   `visible_views(SPEC, actor, uow)` (one query), or call `list_views(SPEC, ...)` separately.
-3. Web: a `ListPage` below (name for element ids, the list's URL and endpoint, page and results
-   templates, `context(args, full)` = everything the page renders from its arguments, `query(args)` = the
-   list's query from the same arguments, plus `ExportUi` / `BulkUi` when it has them). The context
-   includes `tools = list_tools(PAGE, args, views, full=...)` (web/lists/context.py). Register the page in
-   `_list_tools` of web/app.py and the ExportSpec in `EXPORTS` of bootstrap.py (its job handler).
-4. Routes it gets (blueprint "<key>_list", below the list's URL): POST /views, GET /views/<view_id>,
-   POST /views/<view_id>/rename, POST /views/<view_id>/delete (the list's read permission; others' views
-   are 404); POST /export (the export permission, step-up); POST /bulk/<action> per action (its
-   permission). Add each to ACCESS in tests/integration/test_route_matrix.py.
-5. Templates: in the results partial (the one the page's active search swaps) include
-   "lists/_views.html" (view tabs, save, rename, delete) and wrap the table in
-   `<form id="{{ tools.form_id }}" method="post" action="{{ tools.form_action }}">` holding
-   "lists/_form_fields.html" (CSRF and the list's state, so tools act on the list as filtered now).
+   optional columns)`. Export: an `ExportSpec(list_spec, entity, permission, columns, filters_of, read)`;
+   `filters_of(query)` gives the list query's filters as JSON (payload and audit), `read(BatchRequest, uow)`
+   one keyset batch (`ExportBatch(rows, next_cursor)`) of the list in the actor's scope, raw cells in
+   column order: the mechanism masks columns marked `sensitive=` and makes every cell formula-safe.
+   Bulk actions: a `BulkSpec(list_spec, load, actions)`; `load(ids, actor, uow)` gives the selected
+   records in scope the actions may touch, and each `BulkAction(name, permission, pending, applier)` says
+   which records it would change (checking the value) and changes one record (an AuditEvent, or None
+   when it was left as it was).
+2. Read the views in the list's own read transaction: `visible_views(SPEC, actor, uow)` inside the list
+   service's `with uow:` block (one prebuilt query), or `list_views(SPEC, ...)` as a transaction of its own.
+3. Web: a `ListPage` below (name for element ids, the list's URL and endpoint, page and results templates,
+   `context(args, full)` = everything the page renders from its arguments, `query(args)` = the list's
+   query from the same arguments, `ExportUi` / `BulkUi` when it has them). Its context includes
+   `tools = list_tools(PAGE, args, views, full=..., choices={BulkInput.choices: [(value, label)]})`
+   (web/lists/context.py). Register the page in `_list_tools` of web/app.py and the ExportSpec in
+   `EXPORTS` of bootstrap.py (that registers its job handler).
+4. Routes (blueprint "<key>_list" below the list's URL, from one implementation in web/lists/routes.py):
+   POST /views, GET /views/<view_id>, POST /views/<view_id>/rename, POST /views/<view_id>/delete (the
+   list's read permission; views of other users or lists are 404); POST /export (its permission plus
+   step-up); POST /bulk/<action-name> per action (the action's permission). Add each to ACCESS in
+   tests/integration/test_route_matrix.py.
+5. Templates: in the results partial (what the active search swaps) include "lists/_views.html" (tabs,
+   save, rename, delete) and put the table in `<form id="{{ tools.form_id }}" method="post"
+   action="{{ tools.form_action }}">` holding "lists/_form_fields.html" (CSRF and the list's state, so the
+   tools act on the list as filtered now; without bulk actions an empty form before the table will do).
    With bulk actions: `data-selectable-rows` on the table, "lists/_select_head.html" as the first header
-   cell, and per row `<td class="select"><input type="checkbox" name="ids" value="ID" id="select-ID"
-   data-row-select aria-labelledby="select-word name-ID"></td>` (the row's label element has id
-   name-ID; no per-row macro, the list page is benchmarked). Outside the results: "lists/_actions.html"
-   (bulk bar with counted confirmation, export buttons and progress) and, with optional columns,
-   "lists/_columns.html" inside the filter form. Keys j/k/x and shift-click work on any such list.
+   cell when `tools.selectable`, and per row `<td class="select"><input type="checkbox" name="ids"
+   value="ID" id="select-ID" data-row-select aria-labelledby="select-word name-ID"></td>` plus `tabindex="-1"
+   data-row` on the <tr> (the row's label has id name-ID; written out, not a per-row macro: list pages are
+   benchmarked). Outside the results include "lists/_actions.html" (bulk bar, counted confirmation, export
+   buttons and progress) and, with optional columns, "lists/_columns.html" in the filter form. The keys
+   j/k/x and shift-click (static/js/app.js) then work on the list.
 """
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from domain.lists.models import BulkOutcome, ListSpec
 from domain.lists.specs import BulkSpec, ExportSpec
 
 CURSOR_KEYS = ("after", "before")
+SAVE_LABEL = _l("Save the current filters as")
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,7 @@ class ListPage:
     context: Callable[[Mapping[str, str], bool], dict[str, Any]]  # (list args, full page?) → what it renders
     query: Callable[[Mapping[str, str]], object]  # list args → the list's query (the export's filters)
     column_labels: Mapping[str, LazyString] = field(default_factory=dict)  # of spec.columns
+    save_label: LazyString = SAVE_LABEL  # the save-view field's label: say what a view of this list keeps
     export: ExportUi | None = None
     bulk: BulkUi | None = None
 
