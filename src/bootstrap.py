@@ -43,13 +43,15 @@ from adapters.sqlalchemy.engine import make_engine, reader
 from adapters.sqlalchemy.migrate import is_current, upgrade
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from domain.audit.verify import verify_chain
+from domain.contracts.lists import CONTRACT_EXPORT
 from domain.contracts.reminder_services import run_contracts_daily
 from domain.contracts.reminders import DailyReport, local_today
-from domain.customers.export import EXPORT_KIND, export_handler
+from domain.customers.export import CUSTOMER_EXPORT
 from domain.identity.login import issue_setup_token
 from domain.identity.models import Actor, SessionPolicy
 from domain.identity.sessions import purge_idle_sessions
 from domain.jobs.services import register, run_job
+from domain.lists.export import export_handler
 from domain.shared.numbering import DEFAULT_PATTERNS, InvalidPattern, NumberPattern
 from domain.shared.spreadsheet import CsvFile
 from web.app import create_app
@@ -57,6 +59,7 @@ from web.deps import Dependencies
 from web.imports import jobs as _import_jobs  # noqa: F401  (registers its job kinds; the worker builds no app)
 
 ROOT = Path(__file__).resolve().parents[1]
+EXPORTS = (CUSTOMER_EXPORT, CONTRACT_EXPORT)  # the lists that export (domain.lists.export), one job kind each
 
 
 def var_dir() -> Path:
@@ -107,7 +110,8 @@ def build_dependencies(engine: Engine, keys_dir: Path, policy: SessionPolicy | N
 
     huey = make_huey(keys_dir, os.environ.get("REDIS_URL"), immediate_jobs)
     run_daily(huey, "houtai.contracts_daily", 1, lambda: _contracts_daily(uow, None))
-    register(EXPORT_KIND, export_handler({"csv": CsvFile(), "xlsx": XlsxFile()}))
+    for export in EXPORTS:
+        register(export.kind, export_handler(export, {"csv": CsvFile(), "xlsx": XlsxFile()}))
     return Dependencies(
         uow=uow, reader=lambda: SqlUnitOfWork(read_engine, crypto),
         clock=SystemClock(), hasher=hasher or Argon2PasswordHasher(), cipher=cipher,

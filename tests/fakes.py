@@ -930,11 +930,11 @@ class FakeSavedViewRepository:
     def get(self, view_id: int) -> SavedView | None:
         return self.rows.get(view_id)
 
-    def visible_to(self, actor: Actor) -> list[SavedView]:
+    def visible_to(self, actor: Actor, list_key: str) -> list[SavedView]:
         def shared(v: SavedView) -> bool:
             return v.shared_department_id is not None and self._users.within(actor.department_id,
                                                                              v.shared_department_id)
-        views = sorted(self.rows.values(), key=lambda v: (v.name, v.id or 0))
+        views = sorted((v for v in self.rows.values() if v.list_key == list_key), key=lambda v: (v.name, v.id or 0))
         return [v for v in views if v.owner_id == actor.user_id] + \
             [v for v in views if v.owner_id != actor.user_id and shared(v)]
 

@@ -10,11 +10,12 @@ from domain.audit.ports import AuditLog
 from domain.budgets.ports import BudgetRepository
 from domain.contracts.ports import ContractRepository, PartyDirectory
 from domain.contracts.upkeep_ports import ContractAttachmentRepository, ContractReminderRepository
-from domain.customers.list_ports import SavedViewRepository, TagRepository
+from domain.customers.list_ports import TagRepository
 from domain.customers.ports import ContactRepository, CustomerRepository, FollowUpRepository, MergeRepository
 from domain.identity.ports import SessionRepository, UserRepository
 from domain.imports.ports import ImportRepository
 from domain.jobs.ports import JobRepository
+from domain.lists.ports import SavedViewRepository
 from domain.requisitions.ports import RequisitionRepository
 from domain.shared.sequences import NumberSequences
 

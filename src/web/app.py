@@ -88,8 +88,7 @@ def _blueprints(app: Flask) -> None:
     from web.contracts.attachments import bp as contract_attachments_bp
     from web.contracts.lifecycle import bp as contract_lifecycle_bp
     from web.contracts.views import bp as contracts_bp
-    from web.customer_lists.bulk import bp as customer_bulk_bp
-    from web.customer_lists.tools import bp as customer_tools_bp
+    from web.customer_lists.tags import bp as customer_tags_bp
     from web.customers.contacts import bp as contacts_bp
     from web.customers.merges import bp as merges_bp
     from web.customers.views import bp as customers_bp
@@ -105,13 +104,24 @@ def _blueprints(app: Flask) -> None:
     for blueprint in (system_bp, auth_bp, links_bp, account_bp, user_sessions_bp, customers_bp, audit_bp,
                       users_bp, user_actions_bp, departments_bp, roles_bp, access_check_bp, jobs_bp,
                       approvals_bp, approval_rules_bp, delegation_bp, contracts_bp, contract_lifecycle_bp,
-                      amendments_bp, contract_attachments_bp, work_bp, customer_bulk_bp,
-                      customer_tools_bp, contacts_bp, merges_bp, follow_ups_bp, imports_bp,
+                      amendments_bp, contract_attachments_bp, work_bp, customer_tags_bp,
+                      contacts_bp, merges_bp, follow_ups_bp, imports_bp,
                       budgets_bp, requisitions_bp, requisition_lifecycle_bp):
         app.register_blueprint(blueprint)
+    _list_tools(app)
     register_template_helpers(app)
     register_labels(app)
     _throttle(app)
+
+
+def _list_tools(app: Flask) -> None:
+    """Saved views, export and bulk actions of every list registered with the list tools (web/lists/registry.py)."""
+    from web.contracts.list_page import CONTRACT_PAGE
+    from web.customer_lists.context import CUSTOMER_PAGE
+    from web.lists.routes import list_blueprint
+
+    for page in (CUSTOMER_PAGE, CONTRACT_PAGE):
+        app.register_blueprint(list_blueprint(page))
 
 
 def _throttle(app: Flask) -> None:

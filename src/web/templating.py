@@ -18,7 +18,7 @@ _LABELS = {"stage_names": i18n.STAGES, "level_names": i18n.LEVELS, "move_names":
 
 
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.globals.update(languages=i18n.LANGUAGES, fixed_url=_fixed_url)
+    app.jinja_env.globals.update(languages=i18n.LANGUAGES, fixed_url=fixed_url)
 
     @app.context_processor
     def _request_values() -> dict[str, Any]:
@@ -38,7 +38,7 @@ def _labels(locale: str) -> dict[str, dict[str, str]]:
         return {name: {k: str(v) for k, v in table.items()} for name, table in _LABELS.items()}
 
 
-def _fixed_url(endpoint: str, filename: str | None = None) -> str:
+def fixed_url(endpoint: str, filename: str | None = None) -> str:
     """url_for for links without variable parts (layout links, static files), built once per mount point."""
     return _fixed_urls(request.script_root, endpoint, filename)
 

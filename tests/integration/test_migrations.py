@@ -41,3 +41,30 @@ def test_the_procurement_migration_keeps_contracts_and_their_amendments(tmp_path
     upgrade(engine)
     assert is_current(engine)
     engine.dispose()
+
+
+VIEW = ("INSERT INTO saved_views (owner_id, name, query, shared_department_id, created_at) "
+        "VALUES (1, 'Leads', 'stage=lead', NULL, '2026-01-01')")
+
+
+def test_saved_views_of_before_the_list_tools_become_customer_list_views(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0009")
+    with engine.begin() as connection:
+        for statement in (USER, VIEW):
+            connection.execute(text(statement))
+
+    upgrade(engine)
+
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT list_key, name FROM saved_views")).all() == [("customers", "Leads")]
+        connection.execute(text("INSERT INTO saved_views (list_key, owner_id, name, query, created_at) "
+                                "VALUES ('contracts', 1, 'Drafts', 'status=draft', '2026-01-01')"))
+    with pytest.raises(exc.IntegrityError), engine.begin() as connection:
+        connection.execute(text(VIEW))  # a view must name its list now
+    downgrade(engine, "0009")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT name FROM saved_views")).scalars().all() == ["Leads"]
+    upgrade(engine)
+    assert is_current(engine)
+    engine.dispose()

@@ -137,18 +137,18 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("contract_attachments.remove", "POST"): Permission.CONTRACT_UPDATE,
     ("work.index", "GET"): Permission.CONTRACT_READ,
     ("work.acknowledge", "POST"): Permission.CONTRACT_READ,  # the contract's owner only: 404 for everyone else
-    ("customer_bulk.assign", "POST"): Permission.CUSTOMER_ASSIGN,
-    ("customer_bulk.add_tag", "POST"): Permission.CUSTOMER_UPDATE,
-    ("customer_bulk.remove_tag", "POST"): Permission.CUSTOMER_UPDATE,
-    ("customer_bulk.stage", "POST"): Permission.CUSTOMER_UPDATE,
-    ("customer_bulk.archive", "POST"): Permission.CUSTOMER_ARCHIVE,
-    ("customer_tools.add_tag", "POST"): Permission.CUSTOMER_UPDATE,
-    ("customer_tools.remove_tag", "POST"): Permission.CUSTOMER_UPDATE,
-    ("customer_tools.save_view", "POST"): Permission.CUSTOMER_READ,
-    ("customer_tools.open_view", "GET"): Permission.CUSTOMER_READ,  # shared views: the department; private: 404
-    ("customer_tools.rename_view", "POST"): Permission.CUSTOMER_READ,  # the owner only: 404 for everyone else
-    ("customer_tools.delete_view", "POST"): Permission.CUSTOMER_READ,
-    ("customer_tools.export", "POST"): Permission.CUSTOMER_EXPORT,
+    ("customers_list.bulk_assign", "POST"): Permission.CUSTOMER_ASSIGN,
+    ("customers_list.bulk_add_tag", "POST"): Permission.CUSTOMER_UPDATE,
+    ("customers_list.bulk_remove_tag", "POST"): Permission.CUSTOMER_UPDATE,
+    ("customers_list.bulk_stage", "POST"): Permission.CUSTOMER_UPDATE,
+    ("customers_list.bulk_archive", "POST"): Permission.CUSTOMER_ARCHIVE,
+    ("customer_tags.add_tag", "POST"): Permission.CUSTOMER_UPDATE,
+    ("customer_tags.remove_tag", "POST"): Permission.CUSTOMER_UPDATE,
+    ("customers_list.save_view", "POST"): Permission.CUSTOMER_READ,
+    ("customers_list.open_view", "GET"): Permission.CUSTOMER_READ,  # shared views: the department; private: 404
+    ("customers_list.rename_view", "POST"): Permission.CUSTOMER_READ,  # the owner only: 404 for everyone else
+    ("customers_list.delete_view", "POST"): Permission.CUSTOMER_READ,
+    ("customers_list.export", "POST"): Permission.CUSTOMER_EXPORT,
     ("customers.duplicates", "GET"): Permission.CUSTOMER_READ,
     ("customers.reassign", "POST"): Permission.CUSTOMER_ASSIGN,
     ("contacts.add", "POST"): Permission.CUSTOMER_UPDATE,
@@ -186,6 +186,11 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("requisition_lifecycle.close_form", "GET"): Permission.REQUISITION_CLOSE,
     ("requisition_lifecycle.close", "POST"): Permission.REQUISITION_CLOSE,
     ("contracts.supplier_contracts", "GET"): Permission.CONTRACT_READ,  # the supplier's name only with supplier.read
+    ("contracts_list.save_view", "POST"): Permission.CONTRACT_READ,
+    ("contracts_list.open_view", "GET"): Permission.CONTRACT_READ,
+    ("contracts_list.rename_view", "POST"): Permission.CONTRACT_READ,
+    ("contracts_list.delete_view", "POST"): Permission.CONTRACT_READ,
+    ("contracts_list.export", "POST"): Permission.CONTRACT_READ,  # no export permission of its own; step-up
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer
@@ -216,6 +221,7 @@ class World:
     department: int
     users: dict[str, Actor]
     contract: int = 0  # the one `contract_id` made last, so an <attachment_id> after it belongs to it
+    rule: str = ""  # the URL rule being filled (a <view_id> belongs to the list whose URL it is below)
 
     def customer_id(self) -> str:
         owner = self.users["sales_rep"]
@@ -341,12 +347,13 @@ class World:
                                           {"n": name}).scalar())
 
     def view_id(self) -> str:
-        """A view the administrator shared with the sales department."""
+        """A view of the URL's list ("/customers/views/…") the administrator shared with the sales department."""
         with self.engine.begin() as connection:
             return str(connection.execute(text(
-                "INSERT INTO saved_views (owner_id, name, query, shared_department_id, created_at) "
-                "VALUES (:owner, 'Leads', 'stage=lead', :dept, CURRENT_TIMESTAMP) RETURNING id"),
-                {"owner": self.users["administrator"].user_id, "dept": self.department}).scalar())
+                "INSERT INTO saved_views (list_key, owner_id, name, query, shared_department_id, created_at) "
+                "VALUES (:list, :owner, 'Leads', '', :dept, CURRENT_TIMESTAMP) RETURNING id"),
+                {"list": self.rule.split("/")[1], "owner": self.users["administrator"].user_id,
+                 "dept": self.department}).scalar())
     def batch_id(self) -> str:
         """A checked import batch of the sales manager's (the administrator may act on it too)."""
         owner, missing = self.users["sales_manager"].user_id, "nothing-here-" + "x" * 24
@@ -442,6 +449,7 @@ def world(engine: Engine, deps: Dependencies) -> World:
 
 def _url(rule: str, world: World) -> str:
     """The rule with a fresh, real value for each placeholder."""
+    world.rule = rule
     def fill(match: re.Match[str]) -> str:
         converter, arguments, name = match.groups()
         if converter == "any":  # one of a fixed list: the first is as good as any

@@ -417,15 +417,16 @@ Index("ix_contracts_predecessor", contracts.c.predecessor_id)
 Index("uq_contracts_form_token", contracts.c.form_token, unique=True)
 
 saved_views = Table(
-    "saved_views", metadata,  # a named customer-list query; shared with a department subtree when set
+    "saved_views", metadata,  # a named list query; shared with a department subtree when set
     Column("id", Integer, primary_key=True),
+    Column("list_key", String(40), nullable=False),  # which list ("customers", "contracts"): views never cross
     Column("owner_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("name", String(60), nullable=False),
     Column("query", String(1000), nullable=False),
     Column("shared_department_id", ForeignKey("departments.id", ondelete="CASCADE"), nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
-    Index("ix_saved_views_owner", "owner_id", "name"),
-    Index("ix_saved_views_shared", "shared_department_id", "name"),
+    Index("ix_saved_views_list_owner", "list_key", "owner_id", "name"),
+    Index("ix_saved_views_list_shared", "list_key", "shared_department_id", "name"),
 )
 
 contacts = Table(

@@ -4,12 +4,13 @@ A contract is with a customer (sales) or a supplier (purchase); `parties` holds 
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from domain.audit.models import AuditEvent, Values, changed_values
 from domain.contracts.lifecycle import Action, ensure, transition
+from domain.contracts.lists import CONTRACT_LIST
 from domain.contracts.models import (
     Amendment,
     Contract,
@@ -24,6 +25,8 @@ from domain.identity.access import require
 from domain.identity.models import Actor
 from domain.identity.permissions import Permission, Scope
 from domain.identity.teams import visible_owners
+from domain.lists.models import SavedView
+from domain.lists.saved_views import visible_views
 from domain.shared import numbering
 from domain.shared.errors import NotFound, StaleVersion, ValidationFailed
 from domain.shared.numbering import NumberPattern
@@ -46,16 +49,18 @@ class ContractDetail:
 class ContractList:
     page: Page[ContractSummary]
     owners: list[tuple[int, str]]  # choices of the owner filter; empty when the actor sees only their own
+    views: list[SavedView] = field(default_factory=list)  # saved views of the contract list the actor may use
 
 
-def list_contracts(query: ContractListQuery, *, actor: Actor, uow: UnitOfWork,
-                   with_owner_filter: bool = True) -> ContractList:
-    """One keyset page of the contracts the actor may see, and the owners they may filter by."""
+def list_contracts(query: ContractListQuery, *, actor: Actor, uow: UnitOfWork, with_owner_filter: bool = True,
+                   with_views: bool = False) -> ContractList:
+    """One keyset page of the contracts the actor may see, the owners they may filter by, and their views."""
     require(actor, Permission.CONTRACT_READ)
     with uow:
         page = uow.contracts.search(query, actor)
         owners = visible_owners(actor, "contract", uow) if with_owner_filter else []
-    return ContractList(page, owners)
+        views = visible_views(CONTRACT_LIST, actor, uow) if with_views else []
+    return ContractList(page, owners, views)
 
 
 def get_contract(contract_id: int, *, actor: Actor, uow: UnitOfWork) -> ContractDetail:

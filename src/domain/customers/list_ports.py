@@ -1,9 +1,9 @@
-"""Ports of the customer list's power tools: tags, saved views, and export files."""
+"""Ports of the customer list's own power tools: tags (saved views and export files are domain.lists')."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
-from domain.customers.list_models import SavedView, Tag
+from domain.customers.list_models import Tag
 from domain.identity.models import Actor
 
 
@@ -27,24 +27,3 @@ class TagRepository(Protocol):
     def detach(self, customer_id: int, tag_id: int) -> bool:
         """Untag the customer; False if it did not carry the tag."""
         ...
-
-
-class SavedViewRepository(Protocol):
-    """Named list queries: personal, or shared with a department (seen by its whole subtree)."""
-
-    def add(self, view: SavedView) -> int: ...
-    def get(self, view_id: int) -> SavedView | None: ...
-    def visible_to(self, actor: Actor) -> list[SavedView]:
-        """The actor's own views, then those shared with their department or a department above it, by name."""
-        ...
-    def rename(self, view_id: int, name: str) -> None: ...
-    def delete(self, view_id: int) -> None: ...
-
-
-class TableFile(Protocol):
-    """Writes a header and rows (cells already made safe) into one file: CSV or XLSX."""
-
-    extension: str
-    content_type: str
-
-    def write(self, header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes: ...

@@ -1,79 +1,28 @@
-"""Saved views of the customer list: a name for a list query, personal or shared with the owner's department.
+"""Saved views of the customer list: the generic saved views (domain.lists.saved_views) of CUSTOMER_LIST."""
 
-A shared view is seen by everyone in that department's subtree. Only its owner renames or deletes it;
-anyone else gets NotFound, as for a view they cannot see.
-"""
-
-from dataclasses import replace
-
-from domain.audit.models import AuditEvent
-from domain.customers.list_models import SavedView, view_name
-from domain.identity.access import require
+from domain.customers.list_models import CUSTOMER_LIST
 from domain.identity.models import Actor
-from domain.identity.permissions import Permission
-from domain.shared.errors import NotFound, ValidationFailed
+from domain.lists import saved_views as views
+from domain.lists.models import SavedView
 from domain.shared.ports import Clock
 from domain.unit_of_work import UnitOfWork
 
 
 def get_view(view_id: int, *, actor: Actor, uow: UnitOfWork) -> SavedView:
-    """A view the actor may use; NotFound for another user's private view."""
-    require(actor, Permission.CUSTOMER_READ)
-    with uow:
-        view = next((v for v in uow.saved_views.visible_to(actor) if v.id == view_id), None)
-    if view is None:
-        raise NotFound()
-    return view
+    """A customer-list view the actor may use; NotFound otherwise."""
+    return views.get_view(CUSTOMER_LIST, view_id, actor=actor, uow=uow)
 
 
 def save_view(raw_name: str, query: str, share: bool, *, actor: Actor, uow: UnitOfWork, clock: Clock) -> SavedView:
-    """Save the list query (already canonical) under a name, for the actor or shared with their department."""
-    require(actor, Permission.CUSTOMER_READ)
-    name = view_name(raw_name)
-    if share and actor.department_id is None:
-        raise ValidationFailed({"share": "view.no_department"})
-    view = SavedView(None, actor.user_id, name, query, actor.department_id if share else None, clock.now())
-    with uow:
-        view = replace(view, id=uow.saved_views.add(view))
-        uow.audit.append(_event("saved_view.created", view, actor, clock, after=_audited(view)))
-        uow.commit()
-    return view
+    """Save a customer-list query under a name, for the actor or shared with their department."""
+    return views.save_view(CUSTOMER_LIST, raw_name, query, share, actor=actor, uow=uow, clock=clock)
 
 
 def rename_view(view_id: int, raw_name: str, *, actor: Actor, uow: UnitOfWork, clock: Clock) -> SavedView:
-    """Rename one of the actor's own views."""
-    require(actor, Permission.CUSTOMER_READ)
-    name = view_name(raw_name)
-    with uow:
-        view = _own(view_id, actor, uow)
-        uow.saved_views.rename(view_id, name)
-        uow.audit.append(_event("saved_view.renamed", view, actor, clock, before={"name": view.name},
-                                after={"name": name}))
-        uow.commit()
-    return view
+    """Rename one of the actor's own customer-list views."""
+    return views.rename_view(CUSTOMER_LIST, view_id, raw_name, actor=actor, uow=uow, clock=clock)
 
 
 def delete_view(view_id: int, *, actor: Actor, uow: UnitOfWork, clock: Clock) -> None:
-    """Delete one of the actor's own views."""
-    require(actor, Permission.CUSTOMER_READ)
-    with uow:
-        view = _own(view_id, actor, uow)
-        uow.saved_views.delete(view_id)
-        uow.audit.append(_event("saved_view.deleted", view, actor, clock, before=_audited(view)))
-        uow.commit()
-
-
-def _own(view_id: int, actor: Actor, uow: UnitOfWork) -> SavedView:
-    view = uow.saved_views.get(view_id)
-    if view is None or view.owner_id != actor.user_id:
-        raise NotFound()
-    return view
-
-
-def _audited(view: SavedView) -> dict[str, object]:
-    return {"name": view.name, "shared_department_id": view.shared_department_id}  # the query may hold a phone number
-
-
-def _event(action: str, view: SavedView, actor: Actor, clock: Clock, before: dict[str, object] | None = None,
-           after: dict[str, object] | None = None) -> AuditEvent:
-    return AuditEvent(action, clock.now(), actor.user_id, actor.ip, "saved_view", str(view.id), before, after)
+    """Delete one of the actor's own customer-list views."""
+    views.delete_view(CUSTOMER_LIST, view_id, actor=actor, uow=uow, clock=clock)

@@ -76,14 +76,17 @@ def get_customer(customer_id: int, *, actor: Actor, uow: UnitOfWork) -> Customer
 
 def assignable_owners(*, actor: Actor, uow: UnitOfWork) -> list[tuple[int, str]]:
     """(id, name) of the users the actor may make owner of a customer: themselves, their team, or anyone."""
-    scope = actor.scope("customer")
-    if not actor.can(Permission.CUSTOMER_ASSIGN) or scope in (Scope.OWN, None):
-        return [(actor.user_id, actor.display_name)]
-    department = actor.department_id if scope is Scope.DEPARTMENT else None
-    if scope is Scope.DEPARTMENT and department is None:
+    if not actor.can(Permission.CUSTOMER_ASSIGN) or actor.scope("customer") in (Scope.OWN, None):
         return [(actor.user_id, actor.display_name)]
     with uow:
-        return uow.users.active_user_names(department)
+        return assignable_among(actor, visible_owners(actor, "customer", uow))
+
+
+def assignable_among(actor: Actor, visible: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The owners the actor may assign customers to, given the owners their scope covers (visible_owners)."""
+    if not actor.can(Permission.CUSTOMER_ASSIGN):
+        return [(actor.user_id, actor.display_name)]
+    return visible or [(actor.user_id, actor.display_name)]
 
 
 def customer_by_form_token(form_token: str, *, actor: Actor, uow: UnitOfWork) -> Customer | None:

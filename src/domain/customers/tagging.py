@@ -1,5 +1,7 @@
 """Tagging customers: add or remove one tag on one customer."""
 
+from datetime import datetime
+
 from domain.audit.models import AuditEvent
 from domain.customers.errors import CustomerArchived
 from domain.customers.list_models import Tag, tag_key, tag_name
@@ -19,7 +21,7 @@ def add_tag(customer_id: int, raw_name: str, *, actor: Actor, uow: UnitOfWork, c
         _taggable(customer_id, actor, uow)
         tag = find_or_add(name, uow)
         if uow.tags.attach(customer_id, tag.id):
-            uow.audit.append(tag_event("customer.tagged", customer_id, tag, actor, clock))
+            uow.audit.append(tag_event("customer.tagged", customer_id, tag, actor, clock.now()))
         return _committed_tags(customer_id, actor, uow)
 
 
@@ -32,7 +34,7 @@ def remove_tag(customer_id: int, tag_id: int, *, actor: Actor, uow: UnitOfWork, 
         if tag is None:
             raise NotFound()
         if uow.tags.detach(customer_id, tag.id):
-            uow.audit.append(tag_event("customer.untagged", customer_id, tag, actor, clock))
+            uow.audit.append(tag_event("customer.untagged", customer_id, tag, actor, clock.now()))
         return _committed_tags(customer_id, actor, uow)
 
 
@@ -42,8 +44,8 @@ def find_or_add(name: str, uow: UnitOfWork) -> Tag:
     return uow.tags.find(key) or uow.tags.add(name, key)
 
 
-def tag_event(action: str, customer_id: int, tag: Tag, actor: Actor, clock: Clock) -> AuditEvent:
-    return AuditEvent(action, clock.now(), actor.user_id, actor.ip, "customer", str(customer_id),
+def tag_event(action: str, customer_id: int, tag: Tag, actor: Actor, now: datetime) -> AuditEvent:
+    return AuditEvent(action, now, actor.user_id, actor.ip, "customer", str(customer_id),
                       after={"tag": tag.name})
 
 

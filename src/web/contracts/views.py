@@ -19,19 +19,18 @@ from domain.shared.errors import Conflict, StaleVersion, ValidationFailed
 from web.contracts import forms
 from web.contracts.attachments import section_context
 from web.contracts.forms import conflicting, contract_query, form_values, values_of
+from web.contracts.list_page import contract_context
 from web.contracts.parties import PICKER, asked_kind, choices, named_party, party_name, picked
 from web.customers.forms import version_of
 from web.deps import deps
 from web.guard import current_actor
 from web.htmx import hx_target, render, see_other
 from web.i18n import ERRORS, error_messages
-from web.listing import query_string
 
 bp = Blueprint("contracts", __name__)  # no prefix: the supplier section lives under /suppliers
 RESULTS = {"contract-results": "contracts/_results.html", "customer-contracts": "contracts/_customer_contracts.html"}
 SUPPLIER_SECTION = {"supplier-contracts": "contracts/_supplier_contracts.html"}
 FORM = {"contract-form": "contracts/_form.html"}
-LIST_KEYS = ("q", "status", "owner", "customer", "kind", "supplier")
 
 
 @bp.app_template_filter("money")
@@ -56,11 +55,7 @@ def _labels() -> dict[str, object]:
 
 @bp.get("/contracts")
 def index() -> HttpResponse:
-    query = contract_query(request.args)
-    found = services.list_contracts(query, actor=current_actor(), uow=deps().reader(),
-                                    with_owner_filter=hx_target() is None)
-    return render("contracts/index.html", RESULTS, page=found.page, query=query, owners=found.owners,
-                  base=url_for(".index"), page_link=lambda **cursor: query_string(request.args, LIST_KEYS, **cursor))
+    return render("contracts/index.html", RESULTS, **contract_context(request.args, hx_target() is None))
 
 
 @bp.get("/contracts/new")

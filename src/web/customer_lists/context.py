@@ -1,49 +1,50 @@
-"""Everything the customer list page renders, from one set of list arguments (GET query or a POSTed form)."""
+"""The customer list page: everything it renders from one set of list arguments (GET query or a POSTed form),
+read in one transaction, and its registration with the list tools (CUSTOMER_PAGE)."""
 
 from collections.abc import Mapping
 from typing import Any
 
-from flask import url_for
+from flask_babel import lazy_gettext as _l
 
-from domain.customers import services
-from domain.customers.list_models import COLUMNS, LIST_PARAMS, active_view, canonical_query, columns_of
-from domain.customers.list_tools import list_extras
-from domain.identity.permissions import Permission
+from domain.customers.export import CUSTOMER_EXPORT
+from domain.customers.list_models import CUSTOMER_LIST
+from domain.customers.list_tools import customer_list_page
+from domain.lists.models import COLUMN_PARAM, columns_of
+from web.customer_lists.bulk import CUSTOMER_BULK_UI
 from web.deps import deps
 from web.guard import current_actor
-from web.listing import CURSOR_KEYS, LIST_KEYS, customer_query, query_string, values_of
+from web.i18n import REGIONS, STAGES
+from web.listing import customer_query, query_string, values_of
+from web.lists.context import Choices, list_tools
+from web.lists.registry import ExportUi, ListPage
 
-STATE_KEYS = LIST_KEYS + CURSOR_KEYS  # what a POST from the list carries, to render the same list again
 
-
-def list_context(args: Mapping[str, str], *, full: bool) -> dict[str, Any]:
-    """Rows, filters, columns, view tabs and (for the full page) the choices of filters and bulk actions."""
-    actor, d = current_actor(), deps()
+def list_context(args: Mapping[str, str], full: bool) -> dict[str, Any]:
+    """Rows, filters, columns, the list tools and (for the full page) the choices of filters and bulk actions."""
+    d = deps()
     query = customer_query(args)
-    found = services.list_customers(query, actor=actor, uow=d.reader(), with_owner_filter=full)
-    columns = columns_of(values_of(args, "col"))
-    extras = list_extras([c.id for c in found.page.items], with_tags="tags" in columns, with_choices=full,
-                         actor=actor, uow=d.reader())
-    current = canonical_query(_pairs(args))
-    return {"page": found.page, "query": query, "owners": found.owners, "base": url_for("customers.index"),
-            "columns": columns, "all_columns": COLUMNS, "row_tags": extras.tags, "tag_choices": extras.tag_choices,
-            "views": extras.views, "active_view": active_view(extras.views, current), "current_query": current,
-            "state": [(k, v) for k in STATE_KEYS for v in values_of(args, k) if v],
-            "list_link": lambda **changes: query_string(args, **changes),
-            "bulk_owners": _bulk_owners() if full else []}
+    columns = columns_of(CUSTOMER_LIST, values_of(args, COLUMN_PARAM))
+    found = customer_list_page(query, with_tags="tags" in columns, full=full, actor=current_actor(), uow=d.reader())
+    choices: Choices | None = {"owners": found.bulk_owners, "tags": [(t.name, t.name) for t in found.tag_choices],
+               "stages": [(k, str(v)) for k, v in STAGES.items()]} if full else None
+    tools = list_tools(CUSTOMER_PAGE, args, found.views, full=full, choices=choices)
+    return {"page": found.page, "query": query, "owners": found.owners, "base": tools.base, "columns": tools.columns,
+            "row_tags": found.tags, "tag_choices": found.tag_choices, "tools": tools, "today": d.clock.now().date(),
+            "list_link": lambda **changes: query_string(args, **changes)}
 
 
-def state_url(args: Mapping[str, str]) -> str:
-    """The list URL showing what `args` (a POSTed list state) showed, cursor included."""
-    return url_for("customers.index") + query_string(args, STATE_KEYS)
+def _export_values() -> dict[str, dict[str, str]]:
+    return {"stages": {k: str(v) for k, v in STAGES.items()}, "regions": {k: str(v) for k, v in REGIONS.items()}}
 
 
-def _bulk_owners() -> list[tuple[int, str]]:
-    actor = current_actor()
-    if not actor.can(Permission.CUSTOMER_ASSIGN):
-        return []
-    return services.assignable_owners(actor=actor, uow=deps().reader())
-
-
-def _pairs(args: Mapping[str, str]) -> list[tuple[str, str]]:
-    return [(k, v) for k in LIST_PARAMS for v in values_of(args, k)]
+CUSTOMER_PAGE = ListPage(
+    CUSTOMER_LIST, "customer", "/customers", "customers.index", "customers/index.html", "customers/_results.html",
+    list_context, customer_query,
+    column_labels={"credit_code": _l("Credit code"), "region": _l("Region"), "owner": _l("Owner"),
+                   "created": _l("Created"), "tags": _l("Tags")},
+    save_label=_l("Save these filters, sort and columns as"),
+    export=ExportUi(CUSTOMER_EXPORT, {
+        "name": _l("Name"), "credit_code": _l("Unified social credit code"), "stage": _l("Stage"),
+        "region": _l("Region"), "owner": _l("Owner"), "created": _l("Created"), "phone": _l("Phone"),
+        "email": _l("E-mail"), "tags": _l("Tags")}, _export_values),
+    bulk=CUSTOMER_BULK_UI)

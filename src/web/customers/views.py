@@ -29,8 +29,7 @@ SENSITIVE = {f"sensitive-{field}": "customers/_sensitive.html" for field in ("ph
 
 @bp.get("")
 def index() -> HttpResponse:
-    return render("customers/index.html", RESULTS, **list_context(request.args, full=hx_target() != "customer-results"),
-                  today=deps().clock.now().date())
+    return render("customers/index.html", RESULTS, **list_context(request.args, full=hx_target() != "customer-results"))
 
 
 @bp.get("/duplicates")
