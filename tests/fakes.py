@@ -31,7 +31,13 @@ from domain.jobs.models import Job, JobStatus
 from domain.shared.errors import NotFound
 from domain.shared.paging import Page, decode_cursor, encode_cursor
 from tests.approval_fakes import FakeApprovalRepository, FakeDelegationRepository
-from tests.procurement_fakes import FakeBudgetRepository
+from tests.procurement_fakes import (
+    FakeBudgetRepository,
+    FakeInvoiceRepository,
+    FakeOrderBook,
+    FakeProcurementSettings,
+    FakeReceivingRepository,
+)
 
 
 class FakeClock:
@@ -1041,6 +1047,10 @@ class FakeUnitOfWork:
         self.saved_views = FakeSavedViewRepository(self.users)
         self.imports = FakeImportRepository(self.customers, self.users)
         self.budgets = FakeBudgetRepository()
+        self.orders_book = FakeOrderBook()
+        self.receiving = FakeReceivingRepository(self.orders_book)
+        self.invoices = FakeInvoiceRepository(self.orders_book)
+        self.procurement_settings = FakeProcurementSettings()
         self.audit = FakeAuditLog(self.users)
         self.commits = 0
 

@@ -14,7 +14,10 @@ from domain.customers.list_ports import SavedViewRepository, TagRepository
 from domain.customers.ports import ContactRepository, CustomerRepository, FollowUpRepository, MergeRepository
 from domain.identity.ports import SessionRepository, UserRepository
 from domain.imports.ports import ImportRepository
+from domain.invoicing.ports import InvoiceRepository
 from domain.jobs.ports import JobRepository
+from domain.procurement.ports import ProcurementSettings
+from domain.receiving.ports import ReceivingRepository
 from domain.shared.sequences import NumberSequences
 
 
@@ -59,6 +62,12 @@ class UnitOfWork(Protocol):
     def imports(self) -> ImportRepository: ...
     @property
     def budgets(self) -> BudgetRepository: ...
+    @property
+    def receiving(self) -> ReceivingRepository: ...
+    @property
+    def invoices(self) -> InvoiceRepository: ...
+    @property
+    def procurement_settings(self) -> ProcurementSettings: ...
     @property
     def audit(self) -> AuditLog: ...
 
