@@ -94,7 +94,11 @@ def _blueprints(app: Flask) -> None:
     from web.customers.views import bp as customers_bp
     from web.follow_ups.views import bp as follow_ups_bp
     from web.imports.views import bp as imports_bp
+    from web.invoices.exceptions import bp as invoice_exceptions_bp
+    from web.invoices.views import bp as invoices_bp
     from web.jobs.views import bp as jobs_bp
+    from web.procurement_settings.views import bp as procurement_settings_bp
+    from web.receipts.views import bp as receipts_bp
     from web.system.views import bp as system_bp
     from web.templating import register_template_helpers
     from web.work.views import bp as work_bp
@@ -103,7 +107,8 @@ def _blueprints(app: Flask) -> None:
                       users_bp, user_actions_bp, departments_bp, roles_bp, access_check_bp, jobs_bp,
                       approvals_bp, approval_rules_bp, delegation_bp, contracts_bp, contract_lifecycle_bp,
                       amendments_bp, contract_attachments_bp, work_bp, customer_bulk_bp,
-                      customer_tools_bp, contacts_bp, merges_bp, follow_ups_bp, imports_bp):
+                      customer_tools_bp, contacts_bp, merges_bp, follow_ups_bp, imports_bp,
+                      receipts_bp, invoice_exceptions_bp, invoices_bp, procurement_settings_bp):
         app.register_blueprint(blueprint)
     register_template_helpers(app)
     register_labels(app)

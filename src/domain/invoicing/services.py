@@ -35,6 +35,7 @@ from domain.unit_of_work import UnitOfWork
 class Preview:
     """What the form would record now: each parsed line's amounts and match, the totals, and the errors so far."""
 
+    order: OrderForInvoice
     lines: dict[int, tuple[LineAmounts, LineMatch]]
     totals: LineAmounts
     errors: dict[str, str]
@@ -61,7 +62,7 @@ def preview_invoice(order_id: int, entry: InvoiceEntry, *, actor: Actor, uow: Un
     matched = {line.line.id: (line.amounts, match_line(line.quantity, line.unit_price, line.tax_rate, LineFacts(
         line.line.accepted, line.line.invoiced, line.line.unit_price, line.line.tax_rate), tolerances))
         for line in lines}
-    return Preview(matched, totals(line.amounts for line in lines), errors)
+    return Preview(order, matched, totals(line.amounts for line in lines), errors)
 
 
 def record_invoice(order_id: int, entry: InvoiceEntry, *, actor: Actor, uow: UnitOfWork,
