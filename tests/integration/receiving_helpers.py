@@ -1,6 +1,7 @@
 """Suppliers and purchase orders for receiving and invoicing tests, stored with plain inserts (the orders slice
 builds the real order pages; here an order only needs to exist in a given status)."""
 
+import json
 import secrets
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,12 @@ from domain.procurement.amounts import line_amounts
 from tests.builders import NOW
 
 Line = tuple[str, str, str, int]  # item, quantity, unit price before tax, VAT rate
+# A stored match as JSON text: nothing accepted yet, one invoiced (the route matrix's invoice in exception).
+MATRIX_MATCH = json.dumps({
+    "quantity": "1", "accepted": "0", "invoiced_before": "0", "invoiced_total": "1", "quantity_limit": "0",
+    "quantity_tolerance": "0.00", "unit_price": "1", "order_price": "1", "price_limit": "1.02",
+    "price_tolerance": "2.00", "price_difference": "0.0", "tax_rate": 13, "order_tax_rate": 13,
+    "issues": ["not_received"]})
 
 
 def add_supplier(engine: Engine, created_by: Actor, name: str = "苏州精工五金有限公司") -> int:

@@ -72,6 +72,7 @@ def new() -> HttpResponse:
 
 @bp.post("/invoices/preview")
 def preview() -> HttpResponse:
+    require(current_actor(), Permission.INVOICE_CREATE)  # before anything answers about the order
     order_id = _order_id(request.args)
     if order_id is None:
         raise NotFound()
@@ -82,6 +83,7 @@ def preview() -> HttpResponse:
 
 @bp.post("/invoices")
 def create() -> HttpResponse:
+    require(current_actor(), Permission.INVOICE_CREATE)
     order_id, entry = _order_id(request.form), invoice_entry(request.form)
     if order_id is None:
         raise NotFound()
