@@ -26,7 +26,7 @@ from web.listing import query_string
 
 bp = Blueprint("invoices", __name__)
 RESULTS = {"invoice-results": "invoices/_results.html"}
-FORM = {"invoice-form": "invoices/_form.html", "invoice-preview": "invoices/_preview.html"}
+FORM = {"invoice-form": "invoices/_form.html"}
 PICKER = {"order-choices": "invoices/_order_choices.html"}
 OF_ORDER = {"order-invoices": "invoices/_order_invoices.html"}
 
@@ -78,7 +78,7 @@ def preview() -> HttpResponse:
         raise NotFound()
     found = services.preview_invoice(order_id, invoice_entry(request.form), actor=current_actor(),
                                      uow=deps().reader())
-    return render("invoices/_preview.html", None, preview=found, order_id=order_id)
+    return render("invoices/_preview_body.html", None, preview=found)
 
 
 @bp.post("/invoices")
