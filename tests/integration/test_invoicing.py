@@ -81,6 +81,8 @@ def test_a_matched_invoice_is_ready_to_pay(client: FlaskClient, deps: Dependenci
     ready = client.get("/invoices?ready=1", headers=HTMX | {"HX-Target": "invoice-results"})
     assert "04400012" in ready.text and "<html" not in ready.text
     assert "04400012" not in client.get("/invoices?status=exception").text
+    assert "04400012" in client.get("/invoices?q=04400012").text and "04400012" in client.get("/invoices?q=精工").text
+    assert "04400012" not in client.get("/invoices?q=nothing").text
 
 
 def test_an_invoice_above_the_price_tolerance_waits_until_finance_accepts_it(
@@ -93,10 +95,13 @@ def test_an_invoice_above_the_price_tolerance_waits_until_finance_accepts_it(
     own_view = client.get("/invoices/exceptions").text
     assert "a colleague accepts it" in own_view and f"/invoices/{invoice_id}/accept" not in own_view
 
+    later = _record(client, csrf, order_id, {bolts: ("1", "10")}, number="04400099")  # nothing left accepted
     csrf = _as(client, deps, people["controller"])
     queue = client.get("/invoices/exceptions")
+    assert queue.text.index("04400012") < queue.text.index("04400099")  # oldest first
+    assert "11 invoiced in all (10 on earlier invoices) but 10 accepted" in queue.text
     assert "price 10.80 is 8.0 % above the order&#39;s 10.00; tolerance 2 %" in queue.text
-    assert re.search(r'id="nav-exceptions">Exceptions \(1\)', queue.text)
+    assert re.search(r'id="nav-exceptions">Exceptions \(2\)', queue.text)
 
     missing = client.post(f"/invoices/{invoice_id}/accept", data={"csrf_token": csrf, "version": "1",
                                                                   "accept_reason": " "},
@@ -107,7 +112,8 @@ def test_an_invoice_above_the_price_tolerance_waits_until_finance_accepts_it(
         headers=HTMX | {"HX-Target": f"invoice-{invoice_id}"})
 
     assert accepted.status_code == 200 and "data-resolved" in accepted.text and "ready to pay" in accepted.text
-    assert 'id="nav-exceptions" hx-swap-oob="true"' in accepted.text
+    assert re.search(r'id="nav-exceptions" hx-swap-oob="true"[^>]*>Exceptions \(1\)', accepted.text)
+    assert _status(engine, later) == "exception"
     assert _status(engine, invoice_id) == "accepted"
     assert _audit(engine, invoice_id) == [("supplier_invoice.recorded", None),
                                           ("supplier_invoice.accepted", {"status": "accepted",

@@ -15,6 +15,7 @@ from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from domain.identity.models import Actor
 from domain.receiving.entry import LineEntry, ReceiptEntry
 from domain.receiving.errors import OverReceipt
+from domain.receiving.models import ReceiptListQuery
 from domain.receiving.services import record_receipt
 from domain.shared.numbering import NumberPattern
 from tests.builders import NOW
@@ -221,3 +222,40 @@ def _actions(engine: Engine) -> list[str]:
     with engine.connect() as connection:
         return list(connection.execute(select(audit_events.c.action).where(
             audit_events.c.entity_type.in_(["goods_receipt", "purchase_order"])).order_by(audit_events.c.id)).scalars())
+
+
+def test_the_receipt_list_pages_by_keyset_both_ways(engine: Engine, people: dict[str, Actor],
+                                                    order: tuple[int, list[int]]) -> None:
+    order_id, (bolts, _washers) = order
+    pattern = NumberPattern.parse("GR-{year}-{seq:05d}", "goods_receipt")
+    for _ in range(3):
+        record_receipt(order_id, ReceiptEntry(DAY, "", (LineEntry(str(bolts), "1"),)), actor=people["buyer"],
+                       uow=SqlUnitOfWork(engine), clock=_Clock(), pattern=pattern)  # the same created_at: id decides
+
+    def page(**cursor: str | None) -> tuple[list[str], str | None, str | None]:
+        with SqlUnitOfWork(engine) as uow:
+            found = uow.receiving.search(ReceiptListQuery(per_page=2, **cursor), people["buyer"])  # type: ignore[arg-type]
+        return [r.number for r in found.items], found.next_cursor, found.prev_cursor
+
+    first, after, before = page()
+    second, after_second, before_second = page(after=after)
+    back, _after_back, before_back = page(before=before_second)
+
+    assert (first, before) == (["GR-2026-00003", "GR-2026-00002"], None)
+    assert (second, after_second) == (["GR-2026-00001"], None)
+    assert (back, before_back) == (first, None)
+    with SqlUnitOfWork(engine) as uow:
+        assert uow.receiving.search(ReceiptListQuery(per_page=2), people["stranger"]).items == []
+
+
+@pytest.mark.parametrize("extra", [{"HX-Boosted": "true"}, {"HX-History-Restore-Request": "true"}])
+def test_boosted_and_history_restore_requests_get_whole_pages(
+        client: FlaskClient, deps: Dependencies, people: dict[str, Actor], order: tuple[int, list[int]],
+        extra: dict[str, str]) -> None:
+    order_id, _lines = order
+    sign_in_as(client, deps, people["procurement_manager"])
+    for url, target in (("/receipts", "receipt-results"), ("/invoices", "invoice-results"),
+                        (f"/purchase-orders/{order_id}/receipts", "order-receipts"),
+                        (f"/purchase-orders/{order_id}/invoices", "order-invoices")):
+        response = client.get(url, headers={"HX-Request": "true", "HX-Target": target} | extra)
+        assert response.status_code == 200 and "<html" in response.text, url
