@@ -50,7 +50,7 @@ def test_partial_receipt_invoice_above_tolerance_resolved_by_finance(
 
 def _receive_part_by_keyboard(page: Page, order_id: int) -> None:
     page.goto(f"/purchase-orders/{order_id}/receipts/new")
-    page.get_by_label("Received, 1 六角螺栓 M8").focus()
+    expect(page.get_by_label("Received, 1 六角螺栓 M8")).to_be_focused()  # the cursor starts in the first line
     page.keyboard.type("6")
     page.keyboard.press("Tab")  # accepted: left empty, everything not rejected
     page.keyboard.press("Tab")
