@@ -31,7 +31,15 @@ from domain.jobs.models import Job, JobStatus
 from domain.shared.errors import NotFound
 from domain.shared.paging import Page, decode_cursor, encode_cursor
 from tests.approval_fakes import FakeApprovalRepository, FakeDelegationRepository
-from tests.procurement_fakes import FakeBudgetRepository, FakePartyDirectory, FakeRequisitionRepository
+from tests.procurement_fakes import (
+    FakeBudgetRepository,
+    FakeInvoiceRepository,
+    FakeOrderBook,
+    FakePartyDirectory,
+    FakeProcurementSettings,
+    FakeReceivingRepository,
+    FakeRequisitionRepository,
+)
 
 
 class FakeClock:
@@ -1043,6 +1051,10 @@ class FakeUnitOfWork:
         self.budgets = FakeBudgetRepository()
         self.requisitions = FakeRequisitionRepository(self.users)
         self.contract_parties = FakePartyDirectory(self.customers.rows)
+        self.orders_book = FakeOrderBook()
+        self.receiving = FakeReceivingRepository(self.orders_book)
+        self.invoices = FakeInvoiceRepository(self.orders_book)
+        self.procurement_settings = FakeProcurementSettings()
         self.audit = FakeAuditLog(self.users)
         self.commits = 0
 

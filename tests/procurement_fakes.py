@@ -2,8 +2,8 @@
 add theirs here)."""
 
 from collections.abc import Mapping
-from dataclasses import replace
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -12,8 +12,30 @@ from domain.contracts.models import ContractKind, SupplierParty
 from domain.customers.models import Customer
 from domain.identity.models import Actor
 from domain.identity.permissions import Scope
+from domain.invoicing.matching import LineFacts
+from domain.invoicing.models import (
+    INVOICEABLE,
+    InvoiceLineView,
+    InvoiceListQuery,
+    InvoiceStatus,
+    InvoiceSummary,
+    InvoiceView,
+    OrderForInvoice,
+    OrderLineForInvoice,
+    SupplierInvoice,
+)
+from domain.purchasing.models import OrderStatus
+from domain.receiving.models import (
+    GoodsReceipt,
+    OrderForReceipt,
+    OrderLineForReceipt,
+    ReceiptDetail,
+    ReceiptLineView,
+    ReceiptListQuery,
+    ReceiptSummary,
+)
 from domain.requisitions.models import Requisition, RequisitionLine, RequisitionListQuery, RequisitionSummary
-from domain.shared.paging import Page
+from domain.shared.paging import Page, decode_cursor
 from domain.suppliers.models import SupplierStatus
 
 if TYPE_CHECKING:
@@ -166,3 +188,200 @@ class FakePartyDirectory:
     def suppliers(self, text: str, limit: int) -> list[SupplierParty]:
         found = [s for s in self.supplier_rows.values() if text.lower() in s.name.lower() or s.credit_code == text]
         return sorted(found, key=lambda s: (s.name, s.id))[:limit]
+# --- Receiving and invoicing: orders as receiving and invoicing see them, receipts, invoices, tolerances ---------
+
+
+@dataclass
+class FakeOrderLine:
+    id: int
+    position: int
+    item: str
+    ordered: Decimal
+    unit_price: Decimal = Decimal("10.0000")
+    tax_rate: int = 13
+    received: Decimal = Decimal("0")
+    accepted: Decimal = Decimal("0")
+    invoiced: Decimal = Decimal("0")
+    unit: str = "pcs"
+
+
+@dataclass
+class FakeOrder:
+    id: int
+    number: str
+    status: OrderStatus
+    lines: list[FakeOrderLine]
+    buyer_id: int = 1
+    department_id: int | None = None
+    supplier_id: int = 1
+    supplier_name: str = "Acme Supplies"
+    currency: str = "CNY"
+    version: int = 1
+
+    def visible_to(self, actor: Actor) -> bool:
+        scope = actor.scope("purchase_order")
+        if scope is Scope.ALL:
+            return True
+        if scope is Scope.DEPARTMENT and self.department_id is not None:
+            return self.department_id == actor.department_id or self.buyer_id == actor.user_id
+        return scope is not None and self.buyer_id == actor.user_id
+
+
+class FakeOrderBook:
+    """The purchase orders receiving and invoicing read and update (the orders slice owns their creation)."""
+
+    def __init__(self) -> None:
+        self.orders: dict[int, FakeOrder] = {}
+
+    def add(self, order: FakeOrder) -> FakeOrder:
+        self.orders[order.id] = order
+        return order
+
+    def visible(self, order_id: int, actor: Actor) -> FakeOrder | None:
+        order = self.orders.get(order_id)
+        return order if order is not None and order.visible_to(actor) else None
+
+    def line(self, line_id: int) -> FakeOrderLine:
+        return next(line for order in self.orders.values() for line in order.lines if line.id == line_id)
+
+    def order_of_line(self, line_id: int) -> FakeOrder:
+        return next(order for order in self.orders.values() if any(line.id == line_id for line in order.lines))
+
+
+class FakeReceivingRepository:
+    def __init__(self, book: FakeOrderBook) -> None:
+        self.book = book
+        self.receipts: dict[int, GoodsReceipt] = {}
+
+    def order_for_receipt(self, order_id: int, actor: Actor, *, lock: bool = False) -> OrderForReceipt | None:
+        order = self.book.visible(order_id, actor)
+        if order is None:
+            return None
+        return OrderForReceipt(order.id, order.number, order.supplier_name, order.status, tuple(
+            OrderLineForReceipt(line.id, line.position, line.item, "", line.unit, line.ordered, line.received,
+                                line.accepted) for line in order.lines))
+
+    def by_form_token(self, form_token: str) -> GoodsReceipt | None:
+        return next((r for r in self.receipts.values() if r.form_token == form_token), None)
+
+    def add(self, receipt: GoodsReceipt) -> int:
+        receipt_id = len(self.receipts) + 1
+        self.receipts[receipt_id] = replace(receipt, id=receipt_id)
+        return receipt_id
+
+    def receive_line(self, order_line_id: int, accepted: Decimal, rejected: Decimal, most_accepted: Decimal) -> bool:
+        line = self.book.line(order_line_id)
+        if line.accepted + accepted > most_accepted:
+            return False
+        line.accepted += accepted
+        line.received += accepted + rejected
+        return True
+
+    def set_order_status(self, order_id: int, status: OrderStatus, now: datetime) -> None:
+        order = self.book.orders[order_id]
+        order.status, order.version = status, order.version + 1
+
+    def get(self, receipt_id: int, actor: Actor) -> ReceiptDetail | None:
+        receipt = self.receipts.get(receipt_id)
+        order = self.book.visible(receipt.order_id, actor) if receipt else None
+        if receipt is None or order is None:
+            return None
+        lines = tuple(ReceiptLineView(self.book.line(r.order_line_id).position, self.book.line(r.order_line_id).item,
+                                      "", "pcs", self.book.line(r.order_line_id).ordered, r.received, r.accepted,
+                                      r.rejected, r.rejection_reason) for r in receipt.lines)
+        return ReceiptDetail(receipt_id, receipt.number, order.id, order.number, order.supplier_name,
+                             receipt.received_on, "", receipt.notes, receipt.created_at, lines)
+
+    def search(self, query: ReceiptListQuery, actor: Actor) -> Page[ReceiptSummary]:
+        found = [ReceiptSummary(r.id or 0, r.number, r.order_id, order.number, order.supplier_name, r.received_on, "",
+                                any(line.rejected for line in r.lines), r.created_at)
+                 for r in reversed(self.receipts.values())
+                 if (order := self.book.visible(r.order_id, actor)) and query.order_id in (None, r.order_id)]
+        return Page(found[:query.per_page], None, None)
+
+
+class FakeInvoiceRepository:
+    def __init__(self, book: FakeOrderBook) -> None:
+        self.book = book
+        self.invoices: dict[int, SupplierInvoice] = {}
+
+    def order_for_invoice(self, order_id: int, actor: Actor) -> OrderForInvoice | None:
+        order = self.book.visible(order_id, actor)
+        return _invoice_order(order) if order else None
+
+    def invoiceable_orders(self, text: str, actor: Actor, limit: int) -> list[OrderForInvoice]:
+        return [_invoice_order(o) for o in self.book.orders.values()
+                if o.visible_to(actor) and o.status in INVOICEABLE and text.upper() in (o.number, "")][:limit]
+
+    def id_by_number(self, supplier_id: int, number: str) -> int | None:
+        return next((i.id for i in self.invoices.values() if (i.supplier_id, i.number) == (supplier_id, number)), None)
+
+    def by_form_token(self, form_token: str) -> SupplierInvoice | None:
+        return next((i for i in self.invoices.values() if i.form_token == form_token), None)
+
+    def add(self, invoice: SupplierInvoice) -> int:
+        invoice_id = len(self.invoices) + 1
+        self.invoices[invoice_id] = replace(invoice, id=invoice_id)
+        return invoice_id
+
+    def bill_line(self, order_line_id: int, quantity: Decimal) -> LineFacts:
+        line = self.book.line(order_line_id)
+        line.invoiced += quantity
+        return LineFacts(line.accepted, line.invoiced - quantity, line.unit_price, line.tax_rate)
+
+    def get(self, invoice_id: int, actor: Actor) -> InvoiceView | None:
+        invoice = self.invoices.get(invoice_id)
+        order = self.book.visible(invoice.order_id, actor) if invoice else None
+        return _invoice_view(invoice, order, self.book) if invoice and order else None
+
+    def resolve(self, invoice: SupplierInvoice, expected_version: int) -> bool:
+        stored = self.invoices.get(invoice.id or 0)
+        if stored is None or stored.version != expected_version:
+            return False
+        self.invoices[stored.id or 0] = invoice
+        return True
+
+    def search(self, query: InvoiceListQuery, actor: Actor) -> Page[InvoiceSummary]:
+        found = [InvoiceSummary(i.id or 0, i.number, order.supplier_name, order.id, order.number, i.invoice_date,
+                                i.totals.gross, i.currency, i.status, i.created_at)
+                 for i in reversed(self.invoices.values())
+                 if (order := self.book.visible(i.order_id, actor)) and query.order_id in (None, i.order_id)
+                 and query.status in (None, i.status) and (not query.ready_to_pay or i.status.ready_to_pay)]
+        return Page(found[:query.per_page], None, None)
+
+    def exceptions(self, after: str | None, limit: int, actor: Actor) -> list[InvoiceView]:
+        waiting = sorted((i for i in self.invoices.values() if i.status is InvoiceStatus.EXCEPTION),
+                         key=lambda i: (i.created_at, i.id or 0))
+        start = decode_cursor(after)
+        views = [view for i in waiting if (view := self.get(i.id or 0, actor)) is not None
+                 and (start is None or (i.created_at.isoformat(), i.id or 0) > (str(start[0]), start[1]))]
+        return views[:limit]
+
+    def exception_count(self, actor: Actor, cap: int) -> int:
+        return min(cap, sum(1 for i in self.invoices.values()
+                            if i.status is InvoiceStatus.EXCEPTION and self.get(i.id or 0, actor)))
+
+
+def _invoice_order(order: FakeOrder) -> OrderForInvoice:
+    return OrderForInvoice(order.id, order.number, order.supplier_id, order.supplier_name, order.status,
+                           order.currency, tuple(OrderLineForInvoice(
+                               line.id, line.position, line.item, "", line.unit, line.ordered, line.accepted,
+                               line.invoiced, line.unit_price, line.tax_rate) for line in order.lines))
+
+
+def _invoice_view(invoice: SupplierInvoice, order: FakeOrder, book: FakeOrderBook) -> InvoiceView:
+    lines = tuple(InvoiceLineView(line.order_line_id, book.line(line.order_line_id).position,
+                                  book.line(line.order_line_id).item, "pcs", line.quantity, line.unit_price,
+                                  line.tax_rate, line.amounts, line.match) for line in invoice.lines)
+    return InvoiceView(invoice, order.supplier_name, order.number, "", "", lines)
+
+
+class FakeProcurementSettings:
+    def __init__(self) -> None:
+        self.stored: dict[str, str] = {}
+
+    def values(self) -> dict[str, str]:
+        return dict(self.stored)
+
+    def put(self, key: str, value: str, updated_by: int, now: datetime) -> None:
+        self.stored[key] = value

@@ -14,8 +14,11 @@ from domain.customers.list_ports import TagRepository
 from domain.customers.ports import ContactRepository, CustomerRepository, FollowUpRepository, MergeRepository
 from domain.identity.ports import SessionRepository, UserRepository
 from domain.imports.ports import ImportRepository
+from domain.invoicing.ports import InvoiceRepository
 from domain.jobs.ports import JobRepository
 from domain.lists.ports import SavedViewRepository
+from domain.procurement.ports import ProcurementSettings
+from domain.receiving.ports import ReceivingRepository
 from domain.requisitions.ports import RequisitionRepository
 from domain.shared.sequences import NumberSequences
 
@@ -65,6 +68,12 @@ class UnitOfWork(Protocol):
     def requisitions(self) -> RequisitionRepository: ...
     @property
     def contract_parties(self) -> PartyDirectory: ...
+    @property
+    def receiving(self) -> ReceivingRepository: ...
+    @property
+    def invoices(self) -> InvoiceRepository: ...
+    @property
+    def procurement_settings(self) -> ProcurementSettings: ...
     @property
     def audit(self) -> AuditLog: ...
 

@@ -94,7 +94,11 @@ def _blueprints(app: Flask) -> None:
     from web.customers.views import bp as customers_bp
     from web.follow_ups.views import bp as follow_ups_bp
     from web.imports.views import bp as imports_bp
+    from web.invoices.exceptions import bp as invoice_exceptions_bp
+    from web.invoices.views import bp as invoices_bp
     from web.jobs.views import bp as jobs_bp
+    from web.procurement_settings.views import bp as procurement_settings_bp
+    from web.receipts.views import bp as receipts_bp
     from web.requisitions.lifecycle import bp as requisition_lifecycle_bp
     from web.requisitions.views import bp as requisitions_bp
     from web.system.views import bp as system_bp
@@ -106,7 +110,8 @@ def _blueprints(app: Flask) -> None:
                       approvals_bp, approval_rules_bp, delegation_bp, contracts_bp, contract_lifecycle_bp,
                       amendments_bp, contract_attachments_bp, work_bp, customer_tags_bp,
                       contacts_bp, merges_bp, follow_ups_bp, imports_bp,
-                      budgets_bp, requisitions_bp, requisition_lifecycle_bp):
+                      budgets_bp, requisitions_bp, requisition_lifecycle_bp,
+                      receipts_bp, invoice_exceptions_bp, invoices_bp, procurement_settings_bp):
         app.register_blueprint(blueprint)
     _list_tools(app)
     register_template_helpers(app)

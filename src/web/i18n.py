@@ -166,6 +166,22 @@ ERRORS = {
                                         "blacklisting."),
     "contract.kind_fixed": _l("A sales contract stays with a customer and a purchase contract with a supplier. "
                               "Draft a new contract of the other kind instead."),
+    "percent.invalid": _l("Enter a percentage such as 0, 2 or 2.5."),
+    "percent.decimals": _l("Use at most two decimals for a percentage."),
+    "percent.range": _l("Enter a percentage from 0 to 100."),
+    "date.future": _l("This day is still to come; enter the day it happened."),
+    "receipt.nothing_received": _l("Nothing was entered: type the received quantity of at least one line."),
+    "receipt.quantities_disagree": _l("Accepted and rejected must add up to received; correct one of the three, or "
+                                      "leave accepted empty to accept everything not rejected."),
+    "receipt.reason_required": _l("Say why goods were rejected (damaged, wrong item, late …)."),
+    "receipt.over_tolerance": _l("This is more than the order allows, even with the over-receipt tolerance; reject the "
+                                 "surplus instead."),
+    "invoice.quantity_missing": _l("Type the quantity this line bills, or clear its price."),
+    "invoice.no_lines": _l("Type the quantity and price of at least one line the invoice bills."),
+    "invoice.total_mismatch": _l("The lines add up to another gross total (shown below the lines); compare it with "
+                                 "the invoice and correct the line or the total you typed."),
+    "invoice.duplicate": _l("This supplier's invoice with this number is recorded already."),
+    "invoice.reason_required": _l("Give the reason; it stays with the invoice for the auditors."),
 }
 
 PERMISSIONS = {

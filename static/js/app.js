@@ -43,7 +43,19 @@
     const task = tasks[index < 0 ? 0 : index];
     const control = task.querySelector(key === "a" ? "[data-approve]" : "[data-reject-comment]");
     if (!control) return false;
-    if (key === "a") { control.click(); } else { control.focus(); }
+    // In the invoice exception queue "a" leads to the reason for accepting, which is a field, not a button.
+    if (key === "a" && !control.matches("textarea, input")) { control.click(); } else { control.focus(); }
+    return true;
+  }
+
+  // After an exception is resolved its place says so, and the cursor moves on to the next item that waits.
+  function focusAfterResolved(region) {
+    if (!region.matches || !region.matches("[data-resolved]")) return false;
+    const tasks = Array.prototype.slice.call(document.querySelectorAll("[data-task]"));
+    const next = tasks.find(function (task) {
+      return region.compareDocumentPosition(task) & Node.DOCUMENT_POSITION_FOLLOWING;
+    }) || tasks[tasks.length - 1] || region;
+    next.focus();
     return true;
   }
 
@@ -150,6 +162,7 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     const target = event.detail.target;
     const region = (target && target.id && document.getElementById(target.id)) || target;
+    if (region && focusAfterResolved(region)) return;
     const first = region && region.querySelector ? region.querySelector("[aria-invalid=true]") : null;
     if (first) first.focus();
   });

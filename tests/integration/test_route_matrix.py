@@ -33,6 +33,7 @@ from domain.jobs.models import Job, JobStatus
 from domain.unit_of_work import UnitOfWork
 from tests.builders import PDF
 from tests.integration.conftest import add_department, add_user, sign_in_as
+from tests.integration.receiving_helpers import MATRIX_MATCH, add_order, add_supplier
 from web.app import create_app
 from web.deps import Dependencies
 
@@ -191,6 +192,22 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("contracts_list.rename_view", "POST"): Permission.CONTRACT_READ,
     ("contracts_list.delete_view", "POST"): Permission.CONTRACT_READ,
     ("contracts_list.export", "POST"): Permission.CONTRACT_READ,  # no export permission of its own; step-up
+    ("receipts.index", "GET"): Permission.ORDER_READ,  # receipts follow their order's scope
+    ("receipts.detail", "GET"): Permission.ORDER_READ,
+    ("receipts.of_order", "GET"): Permission.ORDER_READ,
+    ("receipts.new", "GET"): Permission.RECEIPT_CREATE,
+    ("receipts.create", "POST"): Permission.RECEIPT_CREATE,
+    ("invoices.index", "GET"): Permission.INVOICE_READ,  # invoices follow their order's scope
+    ("invoices.detail", "GET"): Permission.INVOICE_READ,
+    ("invoices.of_order", "GET"): Permission.INVOICE_READ,
+    ("invoices.new", "GET"): Permission.INVOICE_CREATE,
+    ("invoices.preview", "POST"): Permission.INVOICE_CREATE,
+    ("invoices.create", "POST"): Permission.INVOICE_CREATE,
+    ("invoice_exceptions.queue", "GET"): Permission.INVOICE_RESOLVE,
+    ("invoice_exceptions.accept", "POST"): Permission.INVOICE_RESOLVE,
+    ("invoice_exceptions.reject", "POST"): Permission.INVOICE_RESOLVE,
+    ("procurement_settings.edit", "GET"): Permission.PROCUREMENT_SETTINGS,
+    ("procurement_settings.update", "POST"): Permission.PROCUREMENT_SETTINGS,
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer
@@ -413,6 +430,42 @@ class World:
     def filename(self) -> str:
         return "css/app.css"
 
+    def order_id(self) -> str:
+        """A sent purchase order of the buyer (in the sales department) with one line."""
+        buyer = self.users["buyer"]
+        return str(add_order(self.engine, buyer, add_supplier(self.engine, buyer), ("Matrix", "10", "1", 13))[0])
+
+    def receipt_id(self) -> str:
+        """A goods receipt of 2 on a new order of the buyer."""
+        order = int(self.order_id())
+        with self.engine.begin() as connection:
+            receipt = connection.execute(text(
+                "INSERT INTO goods_receipts (number, order_id, received_on, received_by, notes, created_at) "
+                "VALUES (:number, :order, CURRENT_DATE, :by, '', CURRENT_TIMESTAMP) RETURNING id"),
+                {"number": "GR-M-" + secrets.token_hex(4), "order": order, "by": self.users["buyer"].user_id}).scalar()
+            connection.execute(text(
+                "INSERT INTO goods_receipt_lines (receipt_id, order_line_id, received_quantity, accepted_quantity, "
+                "rejected_quantity, rejection_reason) SELECT :receipt, id, 2, 2, 0, '' FROM purchase_order_lines "
+                "WHERE order_id = :order"), {"receipt": receipt, "order": order})
+        return str(receipt)
+
+    def invoice_id(self) -> str:
+        """An invoice in exception on a new order of the buyer, recorded by the buyer (so finance may accept it)."""
+        order, buyer = int(self.order_id()), self.users["buyer"].user_id
+        with self.engine.begin() as connection:
+            invoice = connection.execute(text(
+                "INSERT INTO supplier_invoices (number, supplier_id, order_id, invoice_date, currency, net_total, "
+                "tax_total, gross_total, status, recorded_by, created_at, updated_at, version) SELECT :number, "
+                "supplier_id, id, CURRENT_DATE, 'CNY', 1, 0.13, 1.13, 'exception', :by, CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP, 1 FROM purchase_orders WHERE id = :order RETURNING id"),
+                {"number": "M-" + secrets.token_hex(4), "order": order, "by": buyer}).scalar()
+            connection.execute(text(
+                "INSERT INTO supplier_invoice_lines (invoice_id, order_line_id, quantity, unit_price, tax_rate, "
+                "net_amount, tax_amount, gross_amount, match_status, match_detail) SELECT :invoice, id, 1, 1, 13, 1, "
+                "0.13, 1.13, 'not_received', :detail FROM purchase_order_lines WHERE order_id = :order"),
+                {"invoice": invoice, "order": order, "detail": MATRIX_MATCH})
+        return str(invoice)
+
 
 class MatrixDocument:
     def on_decided(self, document_id: int, outcome: Outcome, *, actor: Actor, uow: UnitOfWork, now: datetime,
@@ -437,6 +490,7 @@ PLACEHOLDERS: dict[str, Callable[[World], str]] = {
     "batch_id": World.batch_id,
     "budget_id": World.budget_id, "requisition_id": World.requisition_id,
     "supplier_id": World.supplier_id,
+    "order_id": World.order_id, "receipt_id": World.receipt_id, "invoice_id": World.invoice_id,
 }
 
 

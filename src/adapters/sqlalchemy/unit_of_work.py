@@ -18,8 +18,11 @@ from adapters.sqlalchemy.contracts import SqlContractRepository
 from adapters.sqlalchemy.customers import SqlCustomerRepository, SqlFollowUpRepository
 from adapters.sqlalchemy.identity import SqlSessionRepository, SqlUserRepository
 from adapters.sqlalchemy.imports import SqlImportRepository
+from adapters.sqlalchemy.invoicing import SqlInvoiceRepository
 from adapters.sqlalchemy.jobs import SqlJobRepository
 from adapters.sqlalchemy.merges import SqlMergeRepository
+from adapters.sqlalchemy.procurement_settings import SqlProcurementSettings
+from adapters.sqlalchemy.receiving import SqlReceivingRepository
 from adapters.sqlalchemy.requisitions import SqlRequisitionRepository
 from adapters.sqlalchemy.roles import SqlRoleRepository
 from adapters.sqlalchemy.saved_views import SqlSavedViewRepository
@@ -64,6 +67,9 @@ class SqlUnitOfWork:
         self.budgets = SqlBudgetRepository(self._connection)
         self.requisitions = SqlRequisitionRepository(self._connection)
         self.contract_parties = SqlPartyDirectory(self._connection)
+        self.receiving = SqlReceivingRepository(self._connection)
+        self.invoices = SqlInvoiceRepository(self._connection)
+        self.procurement_settings = SqlProcurementSettings(self._connection)
         self.audit = SqlAuditLog(self._connection)
         return self
 

@@ -47,9 +47,10 @@ class LineAmounts:
 ZERO = LineAmounts(Decimal("0.00"), Decimal("0.00"), Decimal("0.00"))
 
 
-def parse_quantity(text: str) -> Decimal:
-    """A quantity above zero with at most 3 decimals; raises InvalidNumber (quantity.invalid, .decimals, …)."""
-    return _parse(text, "quantity", QUANTITY_STEP, QUANTITY_MAX, allow_zero=False)
+def parse_quantity(text: str, *, allow_zero: bool = False) -> Decimal:
+    """A quantity above zero (or zero, when allowed: nothing rejected) with at most 3 decimals; raises InvalidNumber
+    (quantity.invalid, .decimals, …)."""
+    return _parse(text, "quantity", QUANTITY_STEP, QUANTITY_MAX, allow_zero=allow_zero)
 
 
 def parse_unit_price(text: str, *, allow_zero: bool = True) -> Decimal:
