@@ -31,7 +31,13 @@ from domain.jobs.models import Job, JobStatus
 from domain.shared.errors import NotFound
 from domain.shared.paging import Page, decode_cursor, encode_cursor
 from tests.approval_fakes import FakeApprovalRepository, FakeDelegationRepository
-from tests.procurement_fakes import FakeBudgetRepository
+from tests.procurement_fakes import (
+    FakeBudgetRepository,
+    FakeSupplierContactRepository,
+    FakeSupplierDocumentRepository,
+    FakeSupplierRepository,
+    FakeSupplierScorecardReader,
+)
 
 
 class FakeClock:
@@ -1041,6 +1047,10 @@ class FakeUnitOfWork:
         self.saved_views = FakeSavedViewRepository(self.users)
         self.imports = FakeImportRepository(self.customers, self.users)
         self.budgets = FakeBudgetRepository()
+        self.suppliers = FakeSupplierRepository()
+        self.supplier_contacts = FakeSupplierContactRepository()
+        self.supplier_documents = FakeSupplierDocumentRepository(self.suppliers)
+        self.supplier_scorecards = FakeSupplierScorecardReader()
         self.audit = FakeAuditLog(self.users)
         self.commits = 0
 

@@ -16,6 +16,12 @@ from domain.identity.ports import SessionRepository, UserRepository
 from domain.imports.ports import ImportRepository
 from domain.jobs.ports import JobRepository
 from domain.shared.sequences import NumberSequences
+from domain.suppliers.ports import (
+    SupplierContactRepository,
+    SupplierDocumentRepository,
+    SupplierRepository,
+    SupplierScorecardReader,
+)
 
 
 class UnitOfWork(Protocol):
@@ -59,6 +65,14 @@ class UnitOfWork(Protocol):
     def imports(self) -> ImportRepository: ...
     @property
     def budgets(self) -> BudgetRepository: ...
+    @property
+    def suppliers(self) -> SupplierRepository: ...
+    @property
+    def supplier_contacts(self) -> SupplierContactRepository: ...
+    @property
+    def supplier_documents(self) -> SupplierDocumentRepository: ...
+    @property
+    def supplier_scorecards(self) -> SupplierScorecardReader: ...
     @property
     def audit(self) -> AuditLog: ...
 

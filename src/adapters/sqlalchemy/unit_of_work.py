@@ -11,7 +11,7 @@ from adapters.sqlalchemy.administration import SqlDepartmentRepository
 from adapters.sqlalchemy.approvals import SqlApprovalRepository, SqlDelegationRepository
 from adapters.sqlalchemy.audit import SqlAuditLog
 from adapters.sqlalchemy.budgets import SqlBudgetRepository
-from adapters.sqlalchemy.contacts import SqlContactRepository
+from adapters.sqlalchemy.contacts import SqlContactRepository, SqlSupplierContactRepository
 from adapters.sqlalchemy.contract_upkeep import SqlContractAttachmentRepository, SqlContractReminderRepository
 from adapters.sqlalchemy.contracts import SqlContractRepository
 from adapters.sqlalchemy.customers import SqlCustomerRepository, SqlFollowUpRepository
@@ -22,6 +22,9 @@ from adapters.sqlalchemy.merges import SqlMergeRepository
 from adapters.sqlalchemy.roles import SqlRoleRepository
 from adapters.sqlalchemy.saved_views import SqlSavedViewRepository
 from adapters.sqlalchemy.sequences import SqlNumberSequences
+from adapters.sqlalchemy.supplier_documents import SqlSupplierDocumentRepository
+from adapters.sqlalchemy.supplier_scorecard import SqlSupplierScorecardReader
+from adapters.sqlalchemy.suppliers import SqlSupplierRepository
 from adapters.sqlalchemy.tags import SqlTagRepository
 from domain.shared.errors import Conflict
 
@@ -60,6 +63,10 @@ class SqlUnitOfWork:
         self.saved_views = SqlSavedViewRepository(self._connection)
         self.imports = SqlImportRepository(self._connection, self._crypto)
         self.budgets = SqlBudgetRepository(self._connection)
+        self.suppliers = SqlSupplierRepository(self._connection, self._crypto)
+        self.supplier_contacts = SqlSupplierContactRepository(self._connection, self._crypto)
+        self.supplier_documents = SqlSupplierDocumentRepository(self._connection)
+        self.supplier_scorecards = SqlSupplierScorecardReader(self._connection)
         self.audit = SqlAuditLog(self._connection)
         return self
 
