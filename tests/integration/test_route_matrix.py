@@ -168,6 +168,26 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("imports.commit", "POST"): Permission.CUSTOMER_IMPORT,
     ("imports.undo", "POST"): Permission.CUSTOMER_IMPORT,
     ("imports.error_file", "GET"): Permission.CUSTOMER_IMPORT,
+    ("suppliers.index", "GET"): Permission.SUPPLIER_READ,
+    ("suppliers.duplicates", "GET"): Permission.SUPPLIER_READ,
+    ("suppliers.new", "GET"): Permission.SUPPLIER_CREATE,
+    ("suppliers.create", "POST"): Permission.SUPPLIER_CREATE,
+    ("suppliers.detail", "GET"): Permission.SUPPLIER_READ,
+    ("suppliers.edit", "GET"): Permission.SUPPLIER_UPDATE,
+    ("suppliers.update", "POST"): Permission.SUPPLIER_UPDATE,
+    ("suppliers.reveal", "POST"): Permission.SUPPLIER_REVEAL,
+    ("supplier_status.confirm", "GET"): Permission.SUPPLIER_QUALIFY,  # <action> is filled with "qualify"
+    ("supplier_status.change", "POST"): Permission.SUPPLIER_QUALIFY,
+    ("supplier_contacts.add", "POST"): Permission.SUPPLIER_UPDATE,
+    ("supplier_contacts.edit", "GET"): Permission.SUPPLIER_UPDATE,
+    ("supplier_contacts.update", "POST"): Permission.SUPPLIER_UPDATE,
+    ("supplier_contacts.remove", "POST"): Permission.SUPPLIER_UPDATE,
+    ("supplier_contacts.reveal", "POST"): Permission.SUPPLIER_REVEAL,
+    ("supplier_documents.add", "POST"): Permission.SUPPLIER_UPDATE,
+    ("supplier_documents.download", "GET"): Permission.SUPPLIER_READ,
+    ("supplier_documents.remove", "POST"): Permission.SUPPLIER_UPDATE,
+    ("supplier_documents.acknowledge", "POST"): Permission.SUPPLIER_UPDATE,
+    ("supplier_scorecard.show", "GET"): Permission.SUPPLIER_READ,
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer
@@ -341,6 +361,34 @@ class World:
     def public_id(self) -> str:
         return secrets.token_hex(16)
 
+    def supplier_id(self) -> str:
+        """A pending supplier (so "qualify" is allowed), made by the buyer."""
+        with self.engine.begin() as connection:
+            return str(connection.execute(text(
+                "INSERT INTO suppliers (name, name_key, category, status, region, address, payment_terms, notes, "
+                "bank_name, created_by, created_at, updated_at, version) VALUES (:n, :n, 'components', 'pending', "
+                "'other', '', '', '', '', :by, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1) RETURNING id"),
+                {"n": "Matrix " + secrets.token_hex(4), "by": self.users["buyer"].user_id}).scalar())
+
+    def supplier_contact_id(self) -> str:
+        """A contact of the supplier the URL's <supplier_id> just made."""
+        with self.engine.begin() as connection:
+            return str(connection.execute(text(
+                "INSERT INTO supplier_contacts (supplier_id, name, title, notes, created_at, updated_at, version) "
+                "VALUES ((SELECT max(id) FROM suppliers), 'Matrix contact', '', '', CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP, 1) RETURNING id")).scalar())
+
+    def document_id(self) -> str:
+        """A document with a file, of the supplier the URL's <supplier_id> just made."""
+        with self.engine.begin() as connection:
+            return str(connection.execute(text(
+                "INSERT INTO supplier_documents (supplier_id, kind, title, number, expires_on, file_id, filename, "
+                "content_type, size, sha256, uploaded_by, uploaded_at) VALUES ((SELECT max(id) FROM suppliers), "
+                "'business_licence', 'Matrix', '', CURRENT_DATE, :file, 'matrix.pdf', 'application/pdf', :size, :sha, "
+                ":by, CURRENT_TIMESTAMP) RETURNING id"),
+                {"file": self.deps.files.put(PDF), "size": len(PDF), "sha": "0" * 64,
+                 "by": self.users["buyer"].user_id}).scalar())
+
     def filename(self) -> str:
         return "css/app.css"
 
@@ -366,6 +414,8 @@ PLACEHOLDERS: dict[str, Callable[[World], str]] = {
     "tag_id": World.tag_id, "view_id": World.view_id,
     "contact_id": World.contact_id, "follow_up_id": World.follow_up_id, "merge_id": World.merge_id,
     "batch_id": World.batch_id,
+    "supplier_id": World.supplier_id, "supplier_contact_id": World.supplier_contact_id,
+    "document_id": World.document_id,
 }
 
 

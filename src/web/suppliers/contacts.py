@@ -4,6 +4,8 @@ from flask import Blueprint, flash, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as HttpResponse
 
+from domain.identity.access import require
+from domain.identity.permissions import Permission
 from domain.shared.errors import StaleVersion, ValidationFailed
 from domain.suppliers import contact_services as contacts
 from web.customers.contacts import FIELDS
@@ -30,6 +32,7 @@ def add(supplier_id: int) -> HttpResponse:
 
 @bp.get("/<int:supplier_contact_id>/edit")
 def edit(supplier_id: int, supplier_contact_id: int) -> HttpResponse:
+    require(current_actor(), Permission.SUPPLIER_UPDATE)
     contact = contacts.supplier_contact(supplier_id, supplier_contact_id, actor=current_actor(), uow=deps().reader())
     values = {"name": contact.fields.name, "title": contact.fields.title, "notes": contact.fields.notes,
               "version": str(contact.version)}
