@@ -108,7 +108,7 @@ def build_dependencies(engine: Engine, keys_dir: Path, policy: SessionPolicy | N
 
     huey = make_huey(keys_dir, os.environ.get("REDIS_URL"), immediate_jobs)
     run_daily(huey, "houtai.contracts_daily", 1, lambda: _contracts_daily(uow, None))
-    run_daily(huey, "houtai.suppliers_daily", 1, lambda: _suppliers_daily(uow, None))
+    run_daily(huey, "houtai.suppliers_daily", 2, lambda: _suppliers_daily(uow, None))
     register(EXPORT_KIND, export_handler({"csv": CsvFile(), "xlsx": XlsxFile()}))
     return Dependencies(
         uow=uow, reader=lambda: SqlUnitOfWork(read_engine, crypto),
@@ -327,7 +327,7 @@ def contracts_daily_command(day: datetime | None) -> None:
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The day to run for, YYYY-MM-DD (default: today, server time).")
 def suppliers_daily_command(day: datetime | None) -> None:
-    """Record due expiry reminders of supplier documents, 60/30/7 days ahead (the worker runs it daily at 01:00)."""
+    """Record due expiry reminders of supplier documents, 60/30/7 days ahead (the worker runs it daily at 02:00)."""
     engine = make_engine(database_url())
     try:
         recorded = _suppliers_daily(lambda: SqlUnitOfWork(engine), day.date() if day else None)

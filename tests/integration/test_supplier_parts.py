@@ -2,9 +2,11 @@
 supplier's sealed columns, on SQLite and PostgreSQL."""
 
 import io
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
@@ -14,7 +16,7 @@ from werkzeug.test import TestResponse, encode_multipart
 from adapters.keys import load_key_ring
 from adapters.rotation import rotate_keys
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
-from bootstrap import _suppliers_daily, crypto_of
+from bootstrap import _suppliers_daily, cli, crypto_of
 from domain.contracts.reminders import local_today
 from tests.builders import HTML, PDF
 from tests.fakes import FakeClock
@@ -179,3 +181,32 @@ def test_key_rotation_re_encrypts_the_suppliers_sealed_columns(
         contact = uow.supplier_contacts.for_supplier(supplier_id)[0]
     assert supplier is not None and supplier.fields.bank_account == ACCOUNT
     assert (contact.fields.phone, contact.fields.email) == (PHONE, EMAIL)
+
+
+def test_the_command_runs_for_a_given_day(office: Office, supplier_id: int, engine: Engine, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    office.add_document(supplier_id, date(2027, 3, 1))
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("HOUTAI_VAR", str(tmp_path))
+
+    first = CliRunner().invoke(cli, ["suppliers-daily", "--date", "2027-01-31"])
+    again = CliRunner().invoke(cli, ["suppliers-daily", "--date", "2027-01-31"])
+
+    assert first.exit_code == 0, first.output
+    assert "Supplier document reminders recorded: 1." in first.output
+    assert "Supplier document reminders recorded: 0." in again.output
+    assert office.query("SELECT days_before FROM supplier_document_reminders") == [(30,)]
+
+
+def test_the_worker_runs_it_daily_at_two_in_the_morning_server_time(office: Office, supplier_id: int,
+                                                                     deps: Dependencies) -> None:
+    office.add_document(supplier_id, days(local_today(deps.clock), 7))
+    huey = deps.jobs.huey  # type: ignore[attr-defined]
+    two_am = datetime.combine(local_today(deps.clock), datetime.min.time()).replace(hour=2).astimezone()
+    at = two_am.astimezone(UTC).replace(tzinfo=None)  # huey keeps naive UTC
+
+    due = huey.read_periodic(at)
+
+    assert [task.name for task in due] == ["houtai.suppliers_daily"]
+    huey.execute(due[0])
+    assert office.query("SELECT days_before FROM supplier_document_reminders") == [(7,)]
