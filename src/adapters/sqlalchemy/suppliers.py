@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Connection, Row, Select, false, func, inse
 from adapters.crypto.fields import FieldCrypto
 from adapters.sqlalchemy.keyset import newest_first
 from adapters.sqlalchemy.tables import supplier_documents, suppliers
-from domain.customers.credit_code import normalise_credit_code
+from domain.customers.credit_code import is_valid_credit_code, normalise_credit_code
 from domain.customers.models import DuplicateCandidate
 from domain.customers.names import name_key
 from domain.shared.paging import Page
@@ -89,19 +89,16 @@ class SqlSupplierRepository:
         return statement
 
     def _text_match(self, term: str) -> ColumnElement[bool]:
-        """Name contains the term; or the whole credit code; or the whole bank account (through its blind index)."""
-        name = suppliers.c.name.icontains(term, autoescape=True) if self._db.dialect.name != "sqlite" \
-            else suppliers.c.name.contains(term, autoescape=True)  # SQLite's LIKE ignores ASCII case already
-        code = normalise_credit_code(term)
-        by_code = suppliers.c.credit_code == code if len(code) == 18 else false()
-        return or_(name, by_code, self._account_match(term))
-
-    def _account_match(self, term: str) -> ColumnElement[bool]:
-        term = term.strip()
-        digits = len(normalise(_BANK, term))
-        if not _ACCOUNT_TERM.match(term) or not BANK_DIGITS[0] <= digits <= BANK_DIGITS[1]:
-            return false()
-        return suppliers.c.bank_account_index == self._crypto.index_of(_BANK, term)
+        """A whole credit code or bank account (through its blind index) is looked up exactly, by index; anything
+        else is a part of the name."""
+        code, term = normalise_credit_code(term), term.strip()
+        if len(code) == 18 and is_valid_credit_code(code):
+            return suppliers.c.credit_code == code
+        if _ACCOUNT_TERM.match(term) and BANK_DIGITS[0] <= len(normalise(_BANK, term)) <= BANK_DIGITS[1]:
+            return suppliers.c.bank_account_index == self._crypto.index_of(_BANK, term)
+        if self._db.dialect.name == "sqlite":  # SQLite's LIKE ignores ASCII case already
+            return suppliers.c.name.contains(term, autoescape=True)
+        return suppliers.c.name.icontains(term, autoescape=True)
 
     def _earliest_expiries(self, supplier_ids: Sequence[int], today: date) -> dict[int, date]:
         """Per supplier on the page, its live documents' earliest expiry within the horizon (or already past)."""
