@@ -41,3 +41,9 @@ def too_large_response(config_key: str, default: int) -> Response:
 
 def upload_megabytes(config_key: str, default: int) -> int:
     return upload_limit(config_key, default) // (1024 * 1024)
+
+
+def uploaded_file(field: str = "file") -> tuple[str, bytes]:
+    """The name and bytes of the request's file (("", b"") when none was sent)."""
+    file = request.files.get(field)
+    return (file.filename or "", file.read()) if file else ("", b"")

@@ -13,6 +13,7 @@ from domain.identity.models import Actor
 from domain.identity.permissions import Permission
 from domain.shared.errors import NotFound, StaleVersion
 from domain.shared.ports import Clock
+from domain.shared.records import at_version, found
 from domain.shared.sensitive import keep_unentered
 from domain.suppliers.models import SupplierContact
 from domain.suppliers.services import existing
@@ -98,17 +99,11 @@ def reveal_supplier_contact_field(supplier_id: int, contact_id: int, field: str,
 
 
 def _contact(supplier_id: int, contact_id: int, uow: UnitOfWork) -> SupplierContact:
-    contact = uow.supplier_contacts.get(contact_id, supplier_id)
-    if contact is None:
-        raise NotFound()
-    return contact
+    return found(uow.supplier_contacts.get(contact_id, supplier_id))
 
 
 def _current(supplier_id: int, contact_id: int, expected_version: int, uow: UnitOfWork) -> SupplierContact:
-    contact = _contact(supplier_id, contact_id, uow)
-    if contact.version != expected_version:
-        raise StaleVersion(contact.version)
-    return contact
+    return at_version(_contact(supplier_id, contact_id, uow), expected_version)
 
 
 def _event(action: str, contact: SupplierContact, actor: Actor, now: datetime, before: Values | None = None,

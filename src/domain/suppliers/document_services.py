@@ -15,6 +15,7 @@ from domain.identity.permissions import Permission
 from domain.jobs.ports import FileStore
 from domain.shared.errors import NotFound, ValidationFailed
 from domain.shared.ports import Clock
+from domain.shared.records import found
 from domain.suppliers.documents import (
     HORIZON,
     REMINDER_DAYS,
@@ -138,7 +139,4 @@ def _stored(upload: tuple[str, str] | None, data: bytes, files: FileStore) -> St
 
 def _document(supplier_id: int, document_id: int, uow: UnitOfWork) -> SupplierDocument:
     existing(supplier_id, uow)
-    document = uow.supplier_documents.get(document_id, supplier_id)
-    if document is None:
-        raise NotFound()
-    return document
+    return found(uow.supplier_documents.get(document_id, supplier_id))

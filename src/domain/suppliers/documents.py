@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from domain.shared.dates import parse_day
 from domain.shared.errors import ValidationFailed
 from domain.suppliers.models import DocumentAlert
 
@@ -100,17 +101,8 @@ def document_fields(raw: Mapping[str, str]) -> DocumentFields:
 
 
 def _date(raw: Mapping[str, str], field: str, errors: dict[str, str]) -> date | None:
-    value = raw.get(field, "").strip()
-    if not value:
-        return None
-    try:
-        parsed = date.fromisoformat(value)
-    except ValueError:
-        errors[field] = "document.date_invalid"
-        return None
-    if not 1950 <= parsed.year <= 2100:  # old companies' certificates predate 2000
-        errors[field] = "document.date_invalid"
-    return parsed
+    # old companies' certificates predate 2000
+    return parse_day(raw.get(field, ""), field, errors, years=(1950, 2100), code="document.date_invalid")
 
 
 def _iso(value: date | None) -> str | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from domain.shared.dates import parse_day
 from domain.shared.errors import ValidationFailed
 
 PERCENT, CENT = Decimal("0.1"), Decimal("0.01")
@@ -77,8 +78,8 @@ def period_of(raw: Mapping[str, str], today: date) -> Period:
     """The period `from`–`to` of a request; empty values take the default. Raises ValidationFailed."""
     default = default_period(today)
     errors: dict[str, str] = {}
-    start = _day(raw.get("from", ""), default.start, "from", errors)
-    end = _day(raw.get("to", ""), default.end, "to", errors)
+    start = parse_day(raw.get("from", ""), "from", errors) or default.start
+    end = parse_day(raw.get("to", ""), "to", errors) or default.end
     if not errors and end < start:
         errors["to"] = "scorecard.end_before_start"
     elif not errors and end - start > LONGEST:
@@ -86,16 +87,3 @@ def period_of(raw: Mapping[str, str], today: date) -> Period:
     if errors:
         raise ValidationFailed(errors)
     return Period(start, end)
-
-
-def _day(value: str, default: date, field: str, errors: dict[str, str]) -> date:
-    if not value.strip():
-        return default
-    try:
-        parsed = date.fromisoformat(value.strip())
-    except ValueError:
-        errors[field] = "date.invalid"
-        return default
-    if not 2000 <= parsed.year <= 2100:
-        errors[field] = "date.invalid"
-    return parsed

@@ -18,6 +18,7 @@ from domain.identity.permissions import Permission
 from domain.shared.errors import NotFound, StaleVersion
 from domain.shared.paging import Page
 from domain.shared.ports import Clock
+from domain.shared.records import at_version, found
 from domain.shared.sensitive import keep_unentered
 from domain.suppliers.documents import SupplierDocument
 from domain.suppliers.errors import CreditCodeTaken, PossibleDuplicates
@@ -168,18 +169,12 @@ def supplier_scorecard(supplier_id: int, period: Period, *, actor: Actor, uow: U
 
 
 def existing(supplier_id: int, uow: UnitOfWork) -> Supplier:
-    supplier = uow.suppliers.get(supplier_id)
-    if supplier is None:
-        raise NotFound()
-    return supplier
+    return found(uow.suppliers.get(supplier_id))
 
 
 def current(supplier_id: int, expected_version: int, uow: UnitOfWork) -> Supplier:
     """The supplier, if nobody saved it since `expected_version` (StaleVersion otherwise)."""
-    supplier = existing(supplier_id, uow)
-    if supplier.version != expected_version:
-        raise StaleVersion(supplier.version)
-    return supplier
+    return at_version(existing(supplier_id, uow), expected_version)
 
 
 def save(supplier: Supplier, expected_version: int, uow: UnitOfWork) -> None:

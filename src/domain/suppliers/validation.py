@@ -3,7 +3,7 @@
 import re
 from collections.abc import Mapping
 
-from domain.customers.credit_code import is_valid_credit_code, normalise_credit_code
+from domain.customers.credit_code import checked_credit_code
 from domain.customers.models import REGIONS
 from domain.shared.errors import ValidationFailed
 from domain.suppliers.models import CATEGORIES, SupplierFields
@@ -19,9 +19,7 @@ def supplier_fields(raw: Mapping[str, str]) -> SupplierFields:
     text = {field: _text(raw, field, limit, errors) for field, limit in LIMITS.items()}
     if not text["name"]:
         errors["name"] = "required"
-    code = normalise_credit_code(raw.get("credit_code", "")) or None
-    if code and not is_valid_credit_code(code):
-        errors["credit_code"] = "credit_code.invalid" if len(code) == 18 else "credit_code.length"
+    code = checked_credit_code(raw.get("credit_code", ""), errors)
     category = _choice(raw, "category", CATEGORIES, errors)
     region = _choice(raw, "region", REGIONS, errors)
     account = bank_account(raw.get("bank_account", ""), errors)

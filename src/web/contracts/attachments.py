@@ -1,6 +1,6 @@
 """Contract attachments: the section the contract page includes, upload, sandboxed download, removal."""
 
-from flask import Blueprint, flash, request, url_for
+from flask import Blueprint, flash, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as HttpResponse
@@ -13,7 +13,14 @@ from web.downloads import attachment, sandboxed
 from web.guard import current_actor
 from web.htmx import hx_target, render, see_other
 from web.i18n import error_messages
-from web.uploads import accepts_upload, apply_upload_limit, too_large_response, upload_limit, upload_megabytes
+from web.uploads import (
+    accepts_upload,
+    apply_upload_limit,
+    too_large_response,
+    upload_limit,
+    upload_megabytes,
+    uploaded_file,
+)
 
 bp = Blueprint("contract_attachments", __name__, url_prefix="/contracts")
 bp.url_value_preprocessor(apply_upload_limit)
@@ -30,8 +37,7 @@ def index(contract_id: int) -> HttpResponse:
 @bp.post("/<int:contract_id>/attachments")
 @accepts_upload(*LIMIT)
 def upload(contract_id: int) -> HttpResponse:
-    d, file = deps(), request.files.get("file")
-    filename, data = (file.filename or "", file.read()) if file else ("", b"")
+    d, (filename, data) = deps(), uploaded_file()
     try:
         added = services.add_attachment(contract_id, filename, data, actor=current_actor(), uow=d.uow(),
                                         clock=d.clock, files=d.files, max_bytes=upload_limit(*LIMIT))

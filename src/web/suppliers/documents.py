@@ -14,7 +14,7 @@ from web.guard import current_actor
 from web.htmx import hx_target, see_other
 from web.i18n import error_messages
 from web.suppliers.views import detail_page
-from web.uploads import accepts_upload, apply_upload_limit, too_large_response, upload_limit
+from web.uploads import accepts_upload, apply_upload_limit, too_large_response, upload_limit, uploaded_file
 
 bp = Blueprint("supplier_documents", __name__, url_prefix="/suppliers/<int:supplier_id>/documents")
 bp.url_value_preprocessor(apply_upload_limit)
@@ -26,8 +26,7 @@ FIELDS = ("kind", "title", "number", "issued_on", "expires_on")
 @bp.post("")
 @accepts_upload(*LIMIT)
 def add(supplier_id: int) -> HttpResponse:
-    d, file = deps(), request.files.get("file")
-    filename, data = (file.filename or "", file.read()) if file else ("", b"")
+    d, (filename, data) = deps(), uploaded_file()
     try:
         added = documents.add_supplier_document(supplier_id, request.form, filename, data, actor=current_actor(),
                                                 uow=d.uow(), clock=d.clock, files=d.files,
