@@ -54,6 +54,7 @@ from domain.jobs.services import register, run_job
 from domain.lists.export import export_handler
 from domain.shared.numbering import DEFAULT_PATTERNS, InvalidPattern, NumberPattern
 from domain.shared.spreadsheet import CsvFile
+from domain.suppliers.document_services import run_suppliers_daily
 from web.app import create_app
 from web.deps import Dependencies
 from web.imports import jobs as _import_jobs  # noqa: F401  (registers its job kinds; the worker builds no app)
@@ -112,6 +113,7 @@ def build_dependencies(engine: Engine, keys_dir: Path, policy: SessionPolicy | N
     run_daily(huey, "houtai.contracts_daily", 1, lambda: _contracts_daily(uow, None))
     for export in EXPORTS:
         register(export.kind, export_handler(export, {"csv": CsvFile(), "xlsx": XlsxFile()}))
+    run_daily(huey, "houtai.suppliers_daily", 2, lambda: _suppliers_daily(uow, None))
     return Dependencies(
         uow=uow, reader=lambda: SqlUnitOfWork(read_engine, crypto),
         clock=SystemClock(), hasher=hasher or Argon2PasswordHasher(), cipher=cipher,
@@ -135,6 +137,14 @@ def _contracts_daily(uow: Callable[[], SqlUnitOfWork], day: date | None) -> Dail
     logging.getLogger("houtai.jobs").info("contracts.daily reminders=%s expired=%s skipped=%s", report.reminders,
                                           report.expired, report.skipped)
     return report
+
+
+def _suppliers_daily(uow: Callable[[], SqlUnitOfWork], day: date | None) -> int:
+    """Supplier document expiry reminders for `day` (default: today, server time); safe to repeat."""
+    clock = SystemClock()
+    recorded = run_suppliers_daily(day or local_today(clock), uow=uow(), clock=clock)
+    logging.getLogger("houtai.jobs").info("suppliers.daily reminders=%s", recorded)
+    return recorded
 
 
 def app_config(keys_dir: Path) -> dict[str, Any]:
@@ -315,6 +325,19 @@ def contracts_daily_command(day: datetime | None) -> None:
         engine.dispose()
     click.echo(f"Renewal reminders recorded: {report.reminders}. Contracts expired: {report.expired}. "
                f"Changed during the run, left for the next one: {report.skipped}.")
+
+
+@cli.command("suppliers-daily", with_appcontext=False)
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day to run for, YYYY-MM-DD (default: today, server time).")
+def suppliers_daily_command(day: datetime | None) -> None:
+    """Record due expiry reminders of supplier documents, 60/30/7 days ahead (the worker runs it daily at 02:00)."""
+    engine = make_engine(database_url())
+    try:
+        recorded = _suppliers_daily(lambda: SqlUnitOfWork(engine), day.date() if day else None)
+    finally:
+        engine.dispose()
+    click.echo(f"Supplier document reminders recorded: {recorded}.")
 
 
 @cli.command("worker")

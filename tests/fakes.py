@@ -39,6 +39,10 @@ from tests.procurement_fakes import (
     FakeProcurementSettings,
     FakeReceivingRepository,
     FakeRequisitionRepository,
+    FakeSupplierContactRepository,
+    FakeSupplierDocumentRepository,
+    FakeSupplierRepository,
+    FakeSupplierScorecardReader,
 )
 
 
@@ -1055,6 +1059,10 @@ class FakeUnitOfWork:
         self.receiving = FakeReceivingRepository(self.orders_book)
         self.invoices = FakeInvoiceRepository(self.orders_book)
         self.procurement_settings = FakeProcurementSettings()
+        self.suppliers = FakeSupplierRepository()
+        self.supplier_contacts = FakeSupplierContactRepository()
+        self.supplier_documents = FakeSupplierDocumentRepository(self.suppliers)
+        self.supplier_scorecards = FakeSupplierScorecardReader()
         self.audit = FakeAuditLog(self.users)
         self.commits = 0
 

@@ -21,6 +21,12 @@ from domain.procurement.ports import ProcurementSettings
 from domain.receiving.ports import ReceivingRepository
 from domain.requisitions.ports import RequisitionRepository
 from domain.shared.sequences import NumberSequences
+from domain.suppliers.ports import (
+    SupplierContactRepository,
+    SupplierDocumentRepository,
+    SupplierRepository,
+    SupplierScorecardReader,
+)
 
 
 class UnitOfWork(Protocol):
@@ -74,6 +80,14 @@ class UnitOfWork(Protocol):
     def invoices(self) -> InvoiceRepository: ...
     @property
     def procurement_settings(self) -> ProcurementSettings: ...
+    @property
+    def suppliers(self) -> SupplierRepository: ...
+    @property
+    def supplier_contacts(self) -> SupplierContactRepository: ...
+    @property
+    def supplier_documents(self) -> SupplierDocumentRepository: ...
+    @property
+    def supplier_scorecards(self) -> SupplierScorecardReader: ...
     @property
     def audit(self) -> AuditLog: ...
 

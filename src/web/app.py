@@ -101,6 +101,11 @@ def _blueprints(app: Flask) -> None:
     from web.receipts.views import bp as receipts_bp
     from web.requisitions.lifecycle import bp as requisition_lifecycle_bp
     from web.requisitions.views import bp as requisitions_bp
+    from web.suppliers.contacts import bp as supplier_contacts_bp
+    from web.suppliers.documents import bp as supplier_documents_bp
+    from web.suppliers.scorecard import bp as supplier_scorecard_bp
+    from web.suppliers.status import bp as supplier_status_bp
+    from web.suppliers.views import bp as suppliers_bp
     from web.system.views import bp as system_bp
     from web.templating import register_template_helpers
     from web.work.views import bp as work_bp
@@ -111,7 +116,9 @@ def _blueprints(app: Flask) -> None:
                       amendments_bp, contract_attachments_bp, work_bp, customer_tags_bp,
                       contacts_bp, merges_bp, follow_ups_bp, imports_bp,
                       budgets_bp, requisitions_bp, requisition_lifecycle_bp,
-                      receipts_bp, invoice_exceptions_bp, invoices_bp, procurement_settings_bp):
+                      receipts_bp, invoice_exceptions_bp, invoices_bp, procurement_settings_bp,
+                      suppliers_bp, supplier_status_bp, supplier_contacts_bp, supplier_documents_bp,
+                      supplier_scorecard_bp):
         app.register_blueprint(blueprint)
     _list_tools(app)
     register_template_helpers(app)

@@ -182,6 +182,22 @@ ERRORS = {
                                  "the invoice and correct the line or the total you typed."),
     "invoice.duplicate": _l("This supplier's invoice with this number is recorded already."),
     "invoice.reason_required": _l("Give the reason; it stays with the invoice for the auditors."),
+    "supplier.credit_code_taken": _l("A supplier with this credit code is registered already; open it instead of "
+                                     "registering it twice."),
+    "bank_account.invalid": _l("Enter the account number as on the bank's documents: 8 to 32 digits, spaces or dashes "
+                               "between groups are fine."),
+    "supplier.qualify_not_allowed": _l("Only a pending or suspended supplier can be qualified; restore a blacklisted "
+                                       "one first."),
+    "supplier.suspend_not_qualified": _l("Only a qualified supplier can be suspended."),
+    "supplier.blacklisted_already": _l("This supplier is blacklisted already."),
+    "supplier.restore_not_blacklisted": _l("Only a blacklisted supplier can be restored to pending."),
+    "supplier.reason_required": _l("Say why, so colleagues understand the decision; the reason is shown on the "
+                                   "supplier's page and kept in the audit log."),
+    "supplier.changed": _l("Someone changed this supplier meanwhile; nothing was done. Check it and try again."),
+    "document.expires_before_issued": _l("The expiry date is before the issue date; correct one of them."),
+    "document.date_invalid": _l("Enter a date as YYYY-MM-DD between 1950 and 2100."),
+    "scorecard.end_before_start": _l("The end of the period is before its start; swap the two dates."),
+    "scorecard.too_long": _l("Choose a period of at most ten years."),
 }
 
 PERMISSIONS = {

@@ -208,6 +208,26 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("invoice_exceptions.reject", "POST"): Permission.INVOICE_RESOLVE,
     ("procurement_settings.edit", "GET"): Permission.PROCUREMENT_SETTINGS,
     ("procurement_settings.update", "POST"): Permission.PROCUREMENT_SETTINGS,
+    ("suppliers.index", "GET"): Permission.SUPPLIER_READ,
+    ("suppliers.duplicates", "GET"): Permission.SUPPLIER_READ,
+    ("suppliers.new", "GET"): Permission.SUPPLIER_CREATE,
+    ("suppliers.create", "POST"): Permission.SUPPLIER_CREATE,
+    ("suppliers.detail", "GET"): Permission.SUPPLIER_READ,
+    ("suppliers.edit", "GET"): Permission.SUPPLIER_UPDATE,
+    ("suppliers.update", "POST"): Permission.SUPPLIER_UPDATE,
+    ("suppliers.reveal", "POST"): Permission.SUPPLIER_REVEAL,
+    ("supplier_status.confirm", "GET"): Permission.SUPPLIER_QUALIFY,  # <action> is filled with "qualify"
+    ("supplier_status.change", "POST"): Permission.SUPPLIER_QUALIFY,
+    ("supplier_contacts.add", "POST"): Permission.SUPPLIER_UPDATE,
+    ("supplier_contacts.edit", "GET"): Permission.SUPPLIER_UPDATE,
+    ("supplier_contacts.update", "POST"): Permission.SUPPLIER_UPDATE,
+    ("supplier_contacts.remove", "POST"): Permission.SUPPLIER_UPDATE,
+    ("supplier_contacts.reveal", "POST"): Permission.SUPPLIER_REVEAL,
+    ("supplier_documents.add", "POST"): Permission.SUPPLIER_UPDATE,
+    ("supplier_documents.download", "GET"): Permission.SUPPLIER_READ,
+    ("supplier_documents.remove", "POST"): Permission.SUPPLIER_UPDATE,
+    ("supplier_documents.acknowledge", "POST"): Permission.SUPPLIER_UPDATE,
+    ("supplier_scorecard.show", "GET"): Permission.SUPPLIER_READ,
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer
@@ -411,13 +431,14 @@ class World:
         return secrets.token_hex(16)
 
     def supplier_id(self) -> str:
-        """A qualified supplier with a purchase contract of the buyer's (the supplier master has no record scope)."""
+        """A pending supplier (so "qualify" is allowed) made by the buyer, with a purchase contract of the buyer's
+        (the supplier master has no record scope)."""
         buyer = self.users["buyer"].user_id
         with self.engine.begin() as connection:
             supplier = connection.execute(text(
                 "INSERT INTO suppliers (name, name_key, category, status, region, address, payment_terms, notes, "
-                "bank_name, created_by, created_at, updated_at, version) VALUES (:name, :name, 'other', 'qualified', "
-                "'other', '', '', '', '', :by, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1) RETURNING id"),
+                "bank_name, created_by, created_at, updated_at, version) VALUES (:name, :name, 'components', "
+                "'pending', 'other', '', '', '', '', :by, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1) RETURNING id"),
                 {"name": "Matrix supplier " + secrets.token_hex(4), "by": buyer}).scalar()
             connection.execute(text(
                 "INSERT INTO contracts (number, title, supplier_id, amount, currency, owner_id, department_id, "
@@ -426,6 +447,25 @@ class World:
                 "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"),
                 {"number": "P-" + secrets.token_hex(6), "supplier": supplier, "owner": buyer, "dept": self.department})
         return str(supplier)
+
+    def supplier_contact_id(self) -> str:
+        """A contact of the supplier the URL's <supplier_id> just made."""
+        with self.engine.begin() as connection:
+            return str(connection.execute(text(
+                "INSERT INTO supplier_contacts (supplier_id, name, title, notes, created_at, updated_at, version) "
+                "VALUES ((SELECT max(id) FROM suppliers), 'Matrix contact', '', '', CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP, 1) RETURNING id")).scalar())
+
+    def document_id(self) -> str:
+        """A document with a file, of the supplier the URL's <supplier_id> just made."""
+        with self.engine.begin() as connection:
+            return str(connection.execute(text(
+                "INSERT INTO supplier_documents (supplier_id, kind, title, number, expires_on, file_id, filename, "
+                "content_type, size, sha256, uploaded_by, uploaded_at) VALUES ((SELECT max(id) FROM suppliers), "
+                "'business_licence', 'Matrix', '', CURRENT_DATE, :file, 'matrix.pdf', 'application/pdf', :size, :sha, "
+                ":by, CURRENT_TIMESTAMP) RETURNING id"),
+                {"file": self.deps.files.put(PDF), "size": len(PDF), "sha": "0" * 64,
+                 "by": self.users["buyer"].user_id}).scalar())
 
     def filename(self) -> str:
         return "css/app.css"
@@ -491,6 +531,8 @@ PLACEHOLDERS: dict[str, Callable[[World], str]] = {
     "budget_id": World.budget_id, "requisition_id": World.requisition_id,
     "supplier_id": World.supplier_id,
     "order_id": World.order_id, "receipt_id": World.receipt_id, "invoice_id": World.invoice_id,
+    "supplier_contact_id": World.supplier_contact_id,
+    "document_id": World.document_id,
 }
 
 

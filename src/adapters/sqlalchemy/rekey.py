@@ -12,14 +12,16 @@ from typing import Any
 from sqlalchemy import Column, Engine, Table, bindparam, func, literal, select, update
 
 from adapters.sqlalchemy.audit import SqlAuditLog
-from adapters.sqlalchemy.tables import contacts, customers, users
+from adapters.sqlalchemy.tables import contacts, customers, supplier_contacts, suppliers, users
 from domain.audit.models import AuditEvent
 from domain.identity.ports import SecretCipher
 
 # Every column holding AES-GCM tokens (key id first); later modules add theirs here.
 SEALED_COLUMNS: tuple[tuple[Table, Column[Any]], ...] = (
     (users, users.c.totp_secret), (customers, customers.c.phone_enc), (customers, customers.c.email_enc),
-    (contacts, contacts.c.phone_enc), (contacts, contacts.c.email_enc))
+    (contacts, contacts.c.phone_enc), (contacts, contacts.c.email_enc),
+    (suppliers, suppliers.c.bank_account_enc), (supplier_contacts, supplier_contacts.c.phone_enc),
+    (supplier_contacts, supplier_contacts.c.email_enc))
 BATCH = 500
 
 

@@ -11,7 +11,7 @@ from adapters.sqlalchemy.administration import SqlDepartmentRepository
 from adapters.sqlalchemy.approvals import SqlApprovalRepository, SqlDelegationRepository
 from adapters.sqlalchemy.audit import SqlAuditLog
 from adapters.sqlalchemy.budgets import SqlBudgetRepository
-from adapters.sqlalchemy.contacts import SqlContactRepository
+from adapters.sqlalchemy.contacts import SqlContactRepository, SqlSupplierContactRepository
 from adapters.sqlalchemy.contract_parties import SqlPartyDirectory
 from adapters.sqlalchemy.contract_upkeep import SqlContractAttachmentRepository, SqlContractReminderRepository
 from adapters.sqlalchemy.contracts import SqlContractRepository
@@ -27,6 +27,9 @@ from adapters.sqlalchemy.requisitions import SqlRequisitionRepository
 from adapters.sqlalchemy.roles import SqlRoleRepository
 from adapters.sqlalchemy.saved_views import SqlSavedViewRepository
 from adapters.sqlalchemy.sequences import SqlNumberSequences
+from adapters.sqlalchemy.supplier_documents import SqlSupplierDocumentRepository
+from adapters.sqlalchemy.supplier_scorecard import SqlSupplierScorecardReader
+from adapters.sqlalchemy.suppliers import SqlSupplierRepository
 from adapters.sqlalchemy.tags import SqlTagRepository
 from domain.shared.errors import Conflict
 
@@ -70,6 +73,10 @@ class SqlUnitOfWork:
         self.receiving = SqlReceivingRepository(self._connection)
         self.invoices = SqlInvoiceRepository(self._connection)
         self.procurement_settings = SqlProcurementSettings(self._connection)
+        self.suppliers = SqlSupplierRepository(self._connection, self._crypto)
+        self.supplier_contacts = SqlSupplierContactRepository(self._connection, self._crypto)
+        self.supplier_documents = SqlSupplierDocumentRepository(self._connection)
+        self.supplier_scorecards = SqlSupplierScorecardReader(self._connection)
         self.audit = SqlAuditLog(self._connection)
         return self
 

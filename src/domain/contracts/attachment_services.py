@@ -6,13 +6,13 @@ from datetime import datetime
 from itertools import groupby
 
 from domain.audit.models import AuditEvent
-from domain.contracts.attachments import MAX_ATTACHMENT_BYTES, Attachment, accepted_kind, clean_filename
+from domain.contracts.attachments import MAX_ATTACHMENT_BYTES, Attachment, checked_upload
 from domain.contracts.models import Contract
 from domain.identity.access import require
 from domain.identity.models import Actor
 from domain.identity.permissions import Permission
 from domain.jobs.ports import FileStore
-from domain.shared.errors import NotFound, ValidationFailed
+from domain.shared.errors import NotFound
 from domain.shared.ports import Clock
 from domain.unit_of_work import UnitOfWork
 
@@ -43,10 +43,7 @@ def add_attachment(contract_id: int, filename: str, data: bytes, *, actor: Actor
                    files: FileStore, max_bytes: int = MAX_ATTACHMENT_BYTES) -> Attachment:
     """Attach a file to the contract's current amendment; ValidationFailed for a refused type, size or content."""
     require(actor, Permission.CONTRACT_UPDATE)
-    if not filename and not data:  # what a browser sends when no file was chosen
-        raise ValidationFailed({"file": "attachment.required"})
-    name = clean_filename(filename)
-    kind = accepted_kind(name, data, max_bytes)
+    name, kind = checked_upload(filename, data, max_bytes)
     with uow:
         contract = _in_scope(contract_id, actor, uow)
         file_id = files.put(data)

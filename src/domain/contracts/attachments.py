@@ -111,3 +111,11 @@ def accepted_kind(filename: str, data: bytes, max_bytes: int = MAX_ATTACHMENT_BY
     if sniff(data) != kind.content:
         raise ValidationFailed({"file": "attachment.content_mismatch"})
     return kind
+
+
+def checked_upload(filename: str, data: bytes, max_bytes: int = MAX_ATTACHMENT_BYTES) -> tuple[str, FileKind]:
+    """The display name and kind of an uploaded file; ValidationFailed when none was chosen or it is refused."""
+    if not filename and not data:  # what a browser sends when no file was chosen
+        raise ValidationFailed({"file": "attachment.required"})
+    name = clean_filename(filename)
+    return name, accepted_kind(name, data, max_bytes)

@@ -50,14 +50,15 @@ class DailyReport:
     skipped: int  # changed by someone during the run; the next run takes them again
 
 
-def reminder_due(end_on: date, today: date, recorded: frozenset[int]) -> int | None:
-    """The mark to record today, or None.
+def reminder_due(end_on: date, today: date, recorded: frozenset[int],
+                 marks: tuple[int, ...] = REMINDER_DAYS) -> int | None:
+    """The mark (days before `end_on`, one of `marks`) to record today, or None.
 
     After downtime only the nearest mark passed is recorded: a contract 45 days from its end gets the
     60-day reminder, not a late 90-day one as well. A mark nearer than any recorded one is never repeated.
     """
     days_left = (end_on - today).days
-    passed = [mark for mark in REMINDER_DAYS if 0 <= days_left <= mark]
+    passed = [mark for mark in marks if 0 <= days_left <= mark]
     if not passed:
         return None
     mark = min(passed)

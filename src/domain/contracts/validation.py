@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain.contracts.models import CURRENCIES, ContractKind, ContractTerms
+from domain.shared.dates import parse_day
 from domain.shared.errors import ValidationFailed
 from domain.shared.money import InvalidAmount, parse_amount
 
@@ -122,17 +123,7 @@ def _id(raw: Mapping[str, str], field: str, errors: Errors) -> int:
 
 
 def _date(raw: Mapping[str, str], field: str, errors: Errors) -> date | None:
-    value = raw.get(field, "").strip()
-    if not value:
-        return None
-    try:
-        parsed = date.fromisoformat(value)
-    except ValueError:
-        errors[field] = "date.invalid"
-        return None
-    if not 2000 <= parsed.year <= 2100:
-        errors[field] = "date.invalid"
-    return parsed
+    return parse_day(raw.get(field, ""), field, errors)
 
 
 def _check_period(start_on: date | None, end_on: date | None, errors: Errors) -> None:

@@ -21,3 +21,11 @@ def normalise_credit_code(code: str) -> str:
     """Upper case, no spaces, full-width letters and digits made half-width."""
     half = "".join(chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else ch for ch in code)
     return "".join(half.split()).upper()
+
+
+def checked_credit_code(value: str, errors: dict[str, str]) -> str | None:
+    """The normalised code of a form (None when empty); records why under "credit_code" when it is invalid."""
+    code = normalise_credit_code(value) or None
+    if code and not is_valid_credit_code(code):
+        errors["credit_code"] = "credit_code.invalid" if len(code) == 18 else "credit_code.length"
+    return code

@@ -27,7 +27,7 @@ from domain.identity.teams import visible_owners
 from domain.shared.errors import NotFound, StaleVersion, ValidationFailed
 from domain.shared.paging import Page
 from domain.shared.ports import Clock
-from domain.shared.sensitive import masked_values
+from domain.shared.sensitive import keep_unentered, masked_values
 from domain.unit_of_work import UnitOfWork
 
 F = TypeVar("F", CustomerFields, ContactFields)
@@ -229,9 +229,7 @@ def add_follow_up(customer_id: int, raw: Mapping[str, str], *, actor: Actor, uow
 
 def keep_unentered_secrets(entered: F, stored: F, raw: Mapping[str, str]) -> F:
     """Sensitive fields are write-only: left empty they keep the stored value, unless `remove_<field>` is set."""
-    kept = {f: getattr(stored, f) for f in SENSITIVE_FIELDS
-            if getattr(entered, f) is None and raw.get(f"remove_{f}", "") != "1"}
-    return replace(entered, **kept)
+    return keep_unentered(entered, stored, raw, SENSITIVE_FIELDS)
 
 
 def _audited(fields: CustomerFields) -> Values:

@@ -4,7 +4,7 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
-from domain.customers.credit_code import is_valid_credit_code, normalise_credit_code
+from domain.customers.credit_code import checked_credit_code
 from domain.customers.models import INDUSTRIES, REGIONS, CustomerFields, CustomerLevel, CustomerStage, FollowUpKind
 from domain.shared.errors import ValidationFailed
 
@@ -22,9 +22,7 @@ def customer_fields(raw: Mapping[str, str]) -> CustomerFields:
         errors["name"] = "required"
     elif len(name) > NAME_MAX:
         errors["name"] = "too_long"
-    code = normalise_credit_code(raw.get("credit_code", "")) or None
-    if code and not is_valid_credit_code(code):
-        errors["credit_code"] = "credit_code.invalid" if len(code) == 18 else "credit_code.length"
+    code = checked_credit_code(raw.get("credit_code", ""), errors)
     industry = _choice(raw, "industry", INDUSTRIES, errors)
     region = _choice(raw, "region", REGIONS, errors)
     stage = _choice(raw, "stage", tuple(CustomerStage), errors)

@@ -6,8 +6,14 @@ normalised value, and people without the reveal permission only ever see the mas
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+D = TypeVar("D", bound="DataclassInstance")
 
 
 class SensitiveKind(StrEnum):
@@ -54,6 +60,13 @@ def lookup_kind(term: str) -> SensitiveKind | None:
 def masked_values(values: Mapping[str, Any], sensitive: Mapping[str, SensitiveKind]) -> dict[str, Any]:
     """`values` with every sensitive field replaced by its mask (for audit records and exports)."""
     return {k: (mask(sensitive[k], v) or None) if k in sensitive else v for k, v in values.items()}
+
+
+def keep_unentered(entered: D, stored: D, raw: Mapping[str, str], sensitive: Mapping[str, SensitiveKind]) -> D:
+    """Sensitive fields are write-only: left empty they keep the stored value, unless `remove_<field>` is set."""
+    kept = {f: getattr(stored, f) for f in sensitive
+            if getattr(entered, f) is None and raw.get(f"remove_{f}", "") != "1"}
+    return replace(entered, **kept)
 
 
 def _phone_digits(value: str) -> str:

@@ -1,6 +1,6 @@
 """Contract attachments: the section the contract page includes, upload, sandboxed download, removal."""
 
-from flask import Blueprint, flash, request, url_for
+from flask import Blueprint, flash, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as HttpResponse
@@ -10,11 +10,17 @@ from domain.contracts.attachments import KINDS, MAX_ATTACHMENT_BYTES
 from domain.shared.errors import ValidationFailed
 from web.deps import deps
 from web.downloads import attachment, sandboxed
-from web.errors import error_response
 from web.guard import current_actor
 from web.htmx import hx_target, render, see_other
 from web.i18n import error_messages
-from web.uploads import accepts_upload, apply_upload_limit, upload_limit
+from web.uploads import (
+    accepts_upload,
+    apply_upload_limit,
+    too_large_response,
+    upload_limit,
+    upload_megabytes,
+    uploaded_file,
+)
 
 bp = Blueprint("contract_attachments", __name__, url_prefix="/contracts")
 bp.url_value_preprocessor(apply_upload_limit)
@@ -31,8 +37,7 @@ def index(contract_id: int) -> HttpResponse:
 @bp.post("/<int:contract_id>/attachments")
 @accepts_upload(*LIMIT)
 def upload(contract_id: int) -> HttpResponse:
-    d, file = deps(), request.files.get("file")
-    filename, data = (file.filename or "", file.read()) if file else ("", b"")
+    d, (filename, data) = deps(), uploaded_file()
     try:
         added = services.add_attachment(contract_id, filename, data, actor=current_actor(), uow=d.uow(),
                                         clock=d.clock, files=d.files, max_bytes=upload_limit(*LIMIT))
@@ -61,8 +66,7 @@ def remove(contract_id: int, attachment_id: int) -> HttpResponse:
 
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(_error: RequestEntityTooLarge) -> HttpResponse:
-    return error_response(413, _("The file is larger than %(limit)s MB. Compress it or split it into parts, "
-                                 "then attach them one by one.", limit=_megabytes()))
+    return too_large_response(*LIMIT)
 
 
 def _done(contract_id: int, notice: str) -> HttpResponse:
@@ -80,8 +84,5 @@ def section_context(contract_id: int, errors: dict[str, str] | None = None, noti
     """What `contracts/_attachments.html` needs, for any page that includes it (NotFound outside the scope)."""
     found = services.list_attachments(contract_id, actor=current_actor(), uow=deps().reader())
     return {"contract": found.contract, "attachments": found, "errors": error_messages(errors or {}),
-            "notice": notice, "limit_mb": _megabytes(), "accept": ACCEPT}
+            "notice": notice, "limit_mb": upload_megabytes(*LIMIT), "accept": ACCEPT}
 
-
-def _megabytes() -> int:
-    return upload_limit(*LIMIT) // (1024 * 1024)

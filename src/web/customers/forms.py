@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 
 from domain.customers.models import SENSITIVE_FIELDS, Customer
-from domain.shared.sensitive import normalise
+from domain.shared.sensitive import SensitiveKind, normalise
 
 FIELDS = ("name", "credit_code", "industry", "region", "stage", "level", "owner_id", "phone", "email", "remove_phone",
           "remove_email")
@@ -37,8 +37,12 @@ def version_of(raw: Mapping[str, str]) -> int:
 
 
 def _secret_differs(raw: Mapping[str, str], current: Customer, field: str) -> bool:
-    stored, entered = getattr(current.fields, field), str(raw.get(field, "")).strip()
+    return secret_differs(raw, field, getattr(current.fields, field), SENSITIVE_FIELDS[field])
+
+
+def secret_differs(raw: Mapping[str, str], field: str, stored: str | None, kind: SensitiveKind) -> bool:
+    """Whether a write-only field's submission (a new value, or `remove_<field>`) differs from the stored value."""
+    entered = str(raw.get(field, "")).strip()
     if raw.get(f"remove_{field}") == "1":
         return stored is not None
-    kind = SENSITIVE_FIELDS[field]
     return bool(entered) and normalise(kind, entered) != normalise(kind, stored or "")
