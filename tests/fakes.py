@@ -31,7 +31,7 @@ from domain.jobs.models import Job, JobStatus
 from domain.shared.errors import NotFound
 from domain.shared.paging import Page, decode_cursor, encode_cursor
 from tests.approval_fakes import FakeApprovalRepository, FakeDelegationRepository
-from tests.procurement_fakes import FakeBudgetRepository
+from tests.procurement_fakes import FakeBudgetRepository, FakeOrderSources, FakePurchaseOrderRepository
 
 
 class FakeClock:
@@ -1041,6 +1041,8 @@ class FakeUnitOfWork:
         self.saved_views = FakeSavedViewRepository(self.users)
         self.imports = FakeImportRepository(self.customers, self.users)
         self.budgets = FakeBudgetRepository()
+        self.purchase_orders = FakePurchaseOrderRepository()
+        self.order_sources = FakeOrderSources(self.purchase_orders)
         self.audit = FakeAuditLog(self.users)
         self.commits = 0
 

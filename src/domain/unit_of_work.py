@@ -15,6 +15,7 @@ from domain.customers.ports import ContactRepository, CustomerRepository, Follow
 from domain.identity.ports import SessionRepository, UserRepository
 from domain.imports.ports import ImportRepository
 from domain.jobs.ports import JobRepository
+from domain.purchasing.ports import OrderSources, PurchaseOrderRepository
 from domain.shared.sequences import NumberSequences
 
 
@@ -59,6 +60,10 @@ class UnitOfWork(Protocol):
     def imports(self) -> ImportRepository: ...
     @property
     def budgets(self) -> BudgetRepository: ...
+    @property
+    def purchase_orders(self) -> PurchaseOrderRepository: ...
+    @property
+    def order_sources(self) -> OrderSources: ...
     @property
     def audit(self) -> AuditLog: ...
 

@@ -19,6 +19,8 @@ from adapters.sqlalchemy.identity import SqlSessionRepository, SqlUserRepository
 from adapters.sqlalchemy.imports import SqlImportRepository
 from adapters.sqlalchemy.jobs import SqlJobRepository
 from adapters.sqlalchemy.merges import SqlMergeRepository
+from adapters.sqlalchemy.ordering import SqlOrderSources
+from adapters.sqlalchemy.purchase_orders import SqlPurchaseOrderRepository
 from adapters.sqlalchemy.roles import SqlRoleRepository
 from adapters.sqlalchemy.saved_views import SqlSavedViewRepository
 from adapters.sqlalchemy.sequences import SqlNumberSequences
@@ -60,6 +62,8 @@ class SqlUnitOfWork:
         self.saved_views = SqlSavedViewRepository(self._connection)
         self.imports = SqlImportRepository(self._connection, self._crypto)
         self.budgets = SqlBudgetRepository(self._connection)
+        self.purchase_orders = SqlPurchaseOrderRepository(self._connection)
+        self.order_sources = SqlOrderSources(self._connection)
         self.audit = SqlAuditLog(self._connection)
         return self
 
