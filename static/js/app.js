@@ -157,6 +157,9 @@
   // htmx does not swap error responses; show the server's short message instead of failing silently.
   document.addEventListener("htmx:responseError", function (event) {
     const xhr = event.detail.xhr;
+    // A section another module fills ([data-optional]) may not exist yet: keep its placeholder, say nothing.
+    const source = event.detail.elt;
+    if (xhr.status === 404 && source instanceof Element && source.closest("[data-optional]")) return;
     const header = xhr.getResponseHeader("X-Houtai-Message");
     const flash = document.getElementById("flash");
     if (!flash) return;

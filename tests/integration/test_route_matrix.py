@@ -168,6 +168,22 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("imports.commit", "POST"): Permission.CUSTOMER_IMPORT,
     ("imports.undo", "POST"): Permission.CUSTOMER_IMPORT,
     ("imports.error_file", "GET"): Permission.CUSTOMER_IMPORT,
+    ("orders.index", "GET"): Permission.ORDER_READ,
+    ("orders.new", "GET"): Permission.ORDER_CREATE,
+    ("orders.create", "POST"): Permission.ORDER_CREATE,
+    ("orders.create_from_requisitions", "POST"): Permission.ORDER_CREATE,
+    ("orders.totals", "POST"): (Permission.ORDER_CREATE, Permission.ORDER_UPDATE),
+    ("orders.detail", "GET"): Permission.ORDER_READ,  # and whoever takes part in its approval
+    ("orders.print_order", "GET"): Permission.ORDER_READ,
+    ("orders.edit", "GET"): Permission.ORDER_UPDATE,
+    ("orders.update", "POST"): Permission.ORDER_UPDATE,
+    ("orders.submit", "POST"): Permission.ORDER_UPDATE,
+    ("orders.reopen", "POST"): Permission.ORDER_UPDATE,
+    ("orders.send", "POST"): Permission.ORDER_UPDATE,
+    ("orders.confirm", "GET"): Permission.ORDER_UPDATE,  # <action> is filled with "cancel"
+    ("orders.cancel", "POST"): Permission.ORDER_UPDATE,
+    ("orders.close", "POST"): Permission.ORDER_UPDATE,
+    ("orders.supplier_orders", "GET"): Permission.ORDER_READ,  # and supplier.read, which they all hold
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer
@@ -338,6 +354,33 @@ class World:
             uow.commit()
         return str(batch_id)
 
+    def supplier_id(self) -> str:
+        """A qualified supplier (the company's vendor master: no record scope)."""
+        with self.engine.begin() as connection:
+            return str(connection.execute(text(
+                "INSERT INTO suppliers (name, name_key, category, status, region, address, payment_terms, notes, "
+                "bank_name, created_by, created_at, updated_at, version) VALUES (:name, :name, 'it', 'qualified', "
+                "'shanghai', '', '', '', '', :by, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1) RETURNING id"),
+                {"name": "Matrix supplier " + secrets.token_hex(4), "by": self.users["buyer"].user_id}).scalar())
+
+    def order_id(self) -> str:
+        """A draft order of the buyer in the sales department (every role that reads orders sees it)."""
+        supplier, buyer = self.supplier_id(), self.users["buyer"].user_id
+        with self.engine.begin() as connection:
+            order = connection.execute(text(
+                "INSERT INTO purchase_orders (number, supplier_id, title, buyer_id, department_id, currency, "
+                "net_total, tax_total, gross_total, status, delivery_address, payment_terms, notes, created_by, "
+                "created_at, updated_at, version) VALUES (:number, :supplier, 'Matrix', :buyer, :dept, 'CNY', 100, "
+                "13, 113, 'draft', '', '', '', :buyer, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1) RETURNING id"),
+                {"number": "PO-M-" + secrets.token_hex(4), "supplier": supplier, "buyer": buyer,
+                 "dept": self.department}).scalar()
+            connection.execute(text(
+                "INSERT INTO purchase_order_lines (order_id, position, item, specification, quantity, unit, "
+                "unit_price, tax_rate, net_amount, tax_amount, gross_amount, received_quantity, accepted_quantity, "
+                "invoiced_quantity) VALUES (:order, 1, 'Matrix', '', 1, 'pcs', 100, 13, 100, 13, 113, 0, 0, 0)"),
+                {"order": order})
+        return str(order)
+
     def public_id(self) -> str:
         return secrets.token_hex(16)
 
@@ -366,6 +409,7 @@ PLACEHOLDERS: dict[str, Callable[[World], str]] = {
     "tag_id": World.tag_id, "view_id": World.view_id,
     "contact_id": World.contact_id, "follow_up_id": World.follow_up_id, "merge_id": World.merge_id,
     "batch_id": World.batch_id,
+    "order_id": World.order_id, "supplier_id": World.supplier_id,
 }
 
 

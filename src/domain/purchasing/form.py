@@ -50,12 +50,23 @@ class Preview:
     supplier_refusal: str | None
 
 
-def ordering_board(supplier_text: str, *, actor: Actor, uow: UnitOfWork) -> Board:
-    """Requisition lines in the actor's scope with something left to order, and suppliers matching the text."""
+def ordering_board(supplier_text: str, *, actor: Actor, uow: UnitOfWork, chosen: int | None = None) -> Board:
+    """Requisition lines in the actor's scope with something left to order, and suppliers matching the text
+    (the `chosen` one first, so a choice survives a new search)."""
     require(actor, Permission.ORDER_CREATE)
     with uow:
-        return Board(uow.order_sources.orderable_lines(actor, BOARD_LINES),
-                     uow.order_sources.suppliers_named(supplier_text.strip()[:100], BOARD_SUPPLIERS))
+        suppliers = uow.order_sources.suppliers_named(supplier_text.strip()[:100], BOARD_SUPPLIERS)
+        picked = uow.order_sources.supplier(chosen) if chosen is not None else None
+        if picked is not None and all(s.id != picked.id for s in suppliers):
+            suppliers.insert(0, picked)
+        return Board(uow.order_sources.orderable_lines(actor, BOARD_LINES), suppliers)
+
+
+def find_suppliers(text: str, *, actor: Actor, uow: UnitOfWork) -> list[SupplierFacts]:
+    """Suppliers whose name contains the text, qualified first (to switch a draft to another supplier)."""
+    require_any(actor, Permission.ORDER_CREATE, Permission.ORDER_UPDATE)
+    with uow:
+        return uow.order_sources.suppliers_named(text.strip()[:100], BOARD_SUPPLIERS)
 
 
 def order_form(supplier_id: int, *, actor: Actor, uow: UnitOfWork, clock: Clock, order_id: int | None = None,
