@@ -91,6 +91,7 @@ def test_a_buyer_turns_two_requisition_lines_into_one_order(client: FlaskClient,
     assert requisition_status(engine, shop.requisition) == "ordered"
     edit = client.get(response.headers["Location"]).text
     assert edit.count("data-line-identity") >= 4 and "PR-2026-" in edit and 'readonly="readonly"' in edit
+    assert edit.count('<option value="13" selected>') == 3  # both lines' VAT rate and the new-line template's
     again = client.post("/purchase-orders/from-requisitions", data={
         "csrf_token": token, "form_token": form_token, "supplier_id": str(shop.supplier),
         "lines": [str(shop.lines[0])]})

@@ -57,5 +57,14 @@ def quantity(value: object) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def price(value: object) -> str:
+    """A unit price with two to four decimals: 3 → 3.00, 0.0035 → 0.0035, 12.5 → 12.50."""
+    if value in (None, ""):
+        return ""
+    whole = quantity(value)
+    decimals = len(whole.split(".")[1]) if "." in whole else 0
+    return f"{Decimal(whole):,.{max(decimals, 2)}f}"
+
+
 def amount(value: Decimal) -> str:
     return f"{value:,.2f}"
