@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, update
 
+from adapters.sqlalchemy import purchase_orders as sql_orders
 from adapters.sqlalchemy.tables import approval_requests, approval_tasks, purchase_orders
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from domain.identity.models import Actor
@@ -60,8 +61,11 @@ def test_the_list_pages_by_keyset_newest_first(client: FlaskClient, deps: Depend
     assert "Vary" in partial.headers
 
 
+@pytest.mark.parametrize("sortable", [2000, 2], ids=["few hits sorted", "many hits walked"])
 def test_search_finds_numbers_suppliers_and_titles(client: FlaskClient, deps: Dependencies, engine: Engine,
-                                                   people: Office) -> None:
+                                                   people: Office, sortable: int,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sql_orders, "_HITS", sortable)  # the same answers whichever way the hits are read
     huadong = add_supplier(engine, "华东网络设备有限公司", by=people.manager.user_id)
     other = add_supplier(engine, "Kestrel Logistics", by=people.manager.user_id)
     add_orders(engine, people.buyer, huadong, 12)
@@ -77,6 +81,19 @@ def test_search_finds_numbers_suppliers_and_titles(client: FlaskClient, deps: De
     assert found("kestrel") == found("tyres") == ["PO-2026-00015", "PO-2026-00014", "PO-2026-00013"]
     assert found("办公用品 3") == ["PO-2026-00003"]
     assert found("100%") == [] and found("nothing like it") == []
+
+
+def test_a_renamed_order_is_found_by_its_new_title_only(client: FlaskClient, deps: Dependencies, engine: Engine,
+                                                        people: Office) -> None:
+    supplier = add_supplier(engine, "华东网络设备", by=people.manager.user_id)
+    (order_id,) = add_orders(engine, people.buyer, supplier, 1, title="Printer paper")
+    with engine.begin() as connection:
+        connection.execute(update(purchase_orders).where(purchase_orders.c.id == order_id).values(
+            title="Laser toner"))
+    sign_in_as(client, deps, people.buyer)
+
+    assert numbers(client.get("/purchase-orders?q=toner").text) == ["PO-2026-00001"]
+    assert numbers(client.get("/purchase-orders?q=paper").text) == []
 
 
 def test_filters_by_status_supplier_and_buyer(client: FlaskClient, deps: Dependencies, engine: Engine,

@@ -13,6 +13,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     update,
 )
 
@@ -26,8 +27,9 @@ from domain.shared.paging import Page
 _SUMMARY = select(po.c.id, po.c.number, po.c.title, suppliers.c.name.label("supplier_name"), po.c.gross_total,
                   po.c.currency, po.c.status, users.c.display_name.label("buyer_name"), po.c.created_at
                   ).join(suppliers, suppliers.c.id == po.c.supplier_id).join(users, users.c.id == po.c.buyer_id)
-_NUMBER_HITS = 1000  # beyond this many orders with the number prefix, walking the list in order stops sooner
+_HITS = 2000  # beyond this many hits, walking the list in order stops sooner than sorting the hits
 _SUPPLIER_HITS = 200  # suppliers whose name contains the term, as a list of ids (more: a subquery)
+_TITLE_HITS = text("SELECT rowid FROM purchase_orders_fts WHERE purchase_orders_fts MATCH :q LIMIT :cap")
 _LAST = "\U0010ffff"  # sorts after every character: the upper bound of a prefix range
 
 
@@ -113,17 +115,44 @@ class SqlPurchaseOrderRepository:
         """An exact number or a number prefix: few hits come from the number's index, many from the list's."""
         starts = po.c.number.startswith(prefix, autoescape=True)
         in_range = and_(po.c.number >= prefix, po.c.number < prefix + _LAST, starts)
-        probe = select(po.c.id).where(in_range).limit(_NUMBER_HITS + 1).subquery()
+        probe = select(po.c.id).where(in_range).limit(_HITS + 1).subquery()
         hits = self._db.execute(select(func.count()).select_from(probe)).scalar_one()
-        return in_range if hits <= _NUMBER_HITS else starts
+        return in_range if hits <= _HITS else starts
 
     def _text_match(self, term: str) -> ColumnElement[bool]:
-        """The exact number, a supplier whose name contains the term (its ids resolved first), or the title."""
+        """The exact number, a supplier whose name contains the term (its ids resolved first), or the title.
+
+        Few hits are read through indexes (the title's trigram index, the supplier index, the number) and sorted;
+        many are found by walking the list in order, which then stops after a page. No search scans the table
+        for long, except two-character terms rare in titles on SQLite (trigrams need three characters).
+        """
+        number = po.c.number == term.upper()
         names = select(suppliers.c.id).where(suppliers.c.name.icontains(term, autoescape=True))
         ids = list(self._db.execute(names.limit(_SUPPLIER_HITS + 1)).scalars())
-        by_supplier = po.c.supplier_id.in_(ids if len(ids) <= _SUPPLIER_HITS else names)
-        return or_(po.c.number == term.upper(), by_supplier, po.c.title.icontains(term, autoescape=True))
+        if self._db.dialect.name != "sqlite":  # pg_trgm serves ILIKE; the planner chooses with its statistics
+            by_supplier = po.c.supplier_id.in_(ids if len(ids) <= _SUPPLIER_HITS else names)
+            return or_(number, by_supplier, po.c.title.icontains(term, autoescape=True))
+        titles = self._title_hits(term)
+        if titles is not None and len(ids) <= _SUPPLIER_HITS and len(titles) + self._orders_of(ids) <= _HITS:
+            return or_(number, po.c.id.in_(titles), po.c.supplier_id.in_(ids))
+        walked = (po.c.supplier_id + 0).in_(ids if len(ids) <= _SUPPLIER_HITS else names)  # + 0: no index
+        return or_(number, walked, po.c.title.contains(term, autoescape=True))  # LIKE ignores ASCII case
 
+    def _title_hits(self, term: str) -> list[int] | None:
+        """Ids of the orders whose title contains the term (trigram index), or None when there are too many to
+        sort or the term is shorter than a trigram."""
+        if len(term) < 3:
+            return None
+        phrase = '"' + term.replace('"', '""') + '"'
+        hits = list(self._db.execute(_TITLE_HITS, {"q": phrase, "cap": _HITS + 1}).scalars())
+        return hits if len(hits) <= _HITS else None
+
+    def _orders_of(self, supplier_ids: list[int]) -> int:
+        """How many orders the suppliers have, counted up to one more than a sortable number."""
+        if not supplier_ids:
+            return 0
+        probe = select(po.c.id).where(po.c.supplier_id.in_(supplier_ids)).limit(_HITS + 1).subquery()
+        return int(self._db.execute(select(func.count()).select_from(probe)).scalar_one())
 
 def _summary(row: Row[Any]) -> OrderSummary:
     id_, number, title, supplier, gross, currency, status, buyer, created = row
