@@ -153,6 +153,7 @@ def app_config(keys_dir: Path) -> dict[str, Any]:
         "HTTPS": os.environ.get("HOUTAI_HTTPS", "") == "1",
         "TRUSTED_PROXIES": int(os.environ.get("HOUTAI_TRUSTED_PROXIES", "0")),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "ORGANISATION_NAME": os.environ.get("HOUTAI_ORGANISATION_NAME", ""),  # the buyer on printed orders
         **number_patterns(),
     }
 

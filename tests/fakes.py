@@ -35,8 +35,10 @@ from tests.procurement_fakes import (
     FakeBudgetRepository,
     FakeInvoiceRepository,
     FakeOrderBook,
+    FakeOrderSources,
     FakePartyDirectory,
     FakeProcurementSettings,
+    FakePurchaseOrderRepository,
     FakeReceivingRepository,
     FakeRequisitionRepository,
     FakeSupplierContactRepository,
@@ -1063,6 +1065,8 @@ class FakeUnitOfWork:
         self.supplier_contacts = FakeSupplierContactRepository()
         self.supplier_documents = FakeSupplierDocumentRepository(self.suppliers)
         self.supplier_scorecards = FakeSupplierScorecardReader()
+        self.purchase_orders = FakePurchaseOrderRepository()
+        self.order_sources = FakeOrderSources(self.purchase_orders)
         self.audit = FakeAuditLog(self.users)
         self.commits = 0
 

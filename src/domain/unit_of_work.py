@@ -18,6 +18,7 @@ from domain.invoicing.ports import InvoiceRepository
 from domain.jobs.ports import JobRepository
 from domain.lists.ports import SavedViewRepository
 from domain.procurement.ports import ProcurementSettings
+from domain.purchasing.ports import OrderSources, PurchaseOrderRepository
 from domain.receiving.ports import ReceivingRepository
 from domain.requisitions.ports import RequisitionRepository
 from domain.shared.sequences import NumberSequences
@@ -88,6 +89,10 @@ class UnitOfWork(Protocol):
     def supplier_documents(self) -> SupplierDocumentRepository: ...
     @property
     def supplier_scorecards(self) -> SupplierScorecardReader: ...
+    @property
+    def purchase_orders(self) -> PurchaseOrderRepository: ...
+    @property
+    def order_sources(self) -> OrderSources: ...
     @property
     def audit(self) -> AuditLog: ...
 

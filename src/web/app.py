@@ -97,6 +97,7 @@ def _blueprints(app: Flask) -> None:
     from web.invoices.exceptions import bp as invoice_exceptions_bp
     from web.invoices.views import bp as invoices_bp
     from web.jobs.views import bp as jobs_bp
+    from web.orders.routes import bp as orders_bp
     from web.procurement_settings.views import bp as procurement_settings_bp
     from web.receipts.views import bp as receipts_bp
     from web.requisitions.lifecycle import bp as requisition_lifecycle_bp
@@ -118,7 +119,7 @@ def _blueprints(app: Flask) -> None:
                       budgets_bp, requisitions_bp, requisition_lifecycle_bp,
                       receipts_bp, invoice_exceptions_bp, invoices_bp, procurement_settings_bp,
                       suppliers_bp, supplier_status_bp, supplier_contacts_bp, supplier_documents_bp,
-                      supplier_scorecard_bp):
+                      supplier_scorecard_bp, orders_bp):
         app.register_blueprint(blueprint)
     _list_tools(app)
     register_template_helpers(app)

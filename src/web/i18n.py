@@ -198,6 +198,38 @@ ERRORS = {
     "document.date_invalid": _l("Enter a date as YYYY-MM-DD between 1950 and 2100."),
     "scorecard.end_before_start": _l("The end of the period is before its start; swap the two dates."),
     "scorecard.too_long": _l("Choose a period of at most ten years."),
+    "order.edit_not_draft": _l("Only a draft can be edited. Return a rejected order to draft first; an approved order "
+                               "changes only by cancelling it and ordering anew."),
+    "order.submit_not_draft": _l("Only a draft can be submitted for approval."),
+    "order.decide_not_pending": _l("Only an order pending approval can be approved or rejected."),
+    "order.reopen_not_rejected": _l("Only a rejected order can go back to draft."),
+    "order.send_not_approved": _l("Only an approved order can be sent to the supplier."),
+    "order.receive_not_sent": _l("Goods are received only against an order that was sent to the supplier."),
+    "order.close_not_received": _l("Only a received or partly received order can be closed; cancel it instead if "
+                                   "nothing will come."),
+    "order.cancel_after_receipt": _l("Only a draft, rejected, approved or sent order with nothing received can be "
+                                     "cancelled. Once goods arrived, close the order instead."),
+    "order.changed": _l("Someone changed this order meanwhile; nothing was done. Check it and try again."),
+    "order.no_lines": _l("Add at least one line: type the item, quantity, unit and price in the first row."),
+    "order.too_many_lines": _l("An order has at most 200 lines; split it into two orders."),
+    "order.pick_lines": _l("Select at least one requisition line: move to it with j or k and press x, or tick its "
+                           "box."),
+    "order.supplier_required": _l("Choose the supplier to order from."),
+    "order.supplier_unknown": _l("This supplier does not exist; choose one from the list."),
+    "order.supplier_pending": _l("This supplier is still pending qualification, and orders go only to qualified "
+                                 "suppliers. Ask procurement to qualify it, or choose another supplier."),
+    "order.supplier_suspended": _l("This supplier is suspended, and orders go only to qualified suppliers. Choose "
+                                   "another supplier."),
+    "order.supplier_blacklisted": _l("This supplier is blacklisted and gets no orders. Choose another supplier."),
+    "order.requisition_line_unavailable": _l("This requisition line can no longer be ordered: it was fully ordered, "
+                                             "closed, or is not yours to order. Reload the page to see what is "
+                                             "left."),
+    "order.over_ordered": _l("This is more than is left to order on the requisition line; lower the quantity to at "
+                             "most what is shown with the item."),
+    "order.contract_unknown": _l("Choose a framework contract with this order's supplier, or none."),
+    "order.contract_not_active": _l("This framework contract is not active; choose an active one, or none."),
+    "order.contract_exceeded": _l("The order's gross total is more than is left of the framework contract. Lower the "
+                                  "amounts, or order without the contract."),
 }
 
 PERMISSIONS = {

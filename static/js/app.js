@@ -167,16 +167,6 @@
     if (first) first.focus();
   });
 
-  // Sections other modules fill (data-optional-section, loaded with hx-trigger="load"): while their module
-  // has no such page (404), the section keeps its quiet default content instead of raising an error.
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    const source = event.detail.elt;
-    if (event.detail.xhr.status !== 404 || !(source instanceof Element)) return;
-    if (!source.closest("[data-optional-section]")) return;
-    event.detail.shouldSwap = false;
-    event.detail.isError = false;
-  });
-
   // htmx does not swap error responses; show the server's short message instead of failing silently.
   document.addEventListener("htmx:responseError", function (event) {
     const xhr = event.detail.xhr;

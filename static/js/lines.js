@@ -4,6 +4,8 @@
 //   <table data-line-grid> … <tbody data-lines> <tr data-line> <td><input name="item" …></td> … </tr> … </tbody>
 //   <template data-line-template> <tr data-line> … empty fields … </tr> </template>   (inside the table or form)
 //   An optional <button type="button" data-remove-line> in a row removes it; [data-add-line] adds one.
+//   [data-line-identity] fields are emptied in a copy (Ctrl+D); [data-line-source] elements describe where the
+//   original came from: a copy loses them (fields among them are unlocked instead).
 // Fields repeat their plain names in every row (item, quantity, …): the server reads them as parallel lists.
 //
 // Keys in a line (never while an input method is composing, so Chinese typing is never interrupted):
@@ -114,6 +116,10 @@
       row = copyFrom.cloneNode(true);
       // A copy is a new line: it must not carry the original's identity (e.g. a requisition line it orders).
       row.querySelectorAll("[data-line-identity]").forEach(function (field) { field.value = ""; });
+      // What only the original's source allows goes too: hints about it are removed, locked fields unlocked.
+      row.querySelectorAll("[data-line-source]").forEach(function (element) {
+        if (element.matches("input, select, textarea")) { element.readOnly = false; } else { element.remove(); }
+      });
       const from = fieldsOf(copyFrom), to = fieldsOf(row);
       to.forEach(function (field, i) { if (from[i] && field.tagName === "SELECT") field.value = from[i].value; });
     } else if (template) {

@@ -21,7 +21,9 @@ from adapters.sqlalchemy.imports import SqlImportRepository
 from adapters.sqlalchemy.invoicing import SqlInvoiceRepository
 from adapters.sqlalchemy.jobs import SqlJobRepository
 from adapters.sqlalchemy.merges import SqlMergeRepository
+from adapters.sqlalchemy.ordering import SqlOrderSources
 from adapters.sqlalchemy.procurement_settings import SqlProcurementSettings
+from adapters.sqlalchemy.purchase_orders import SqlPurchaseOrderRepository
 from adapters.sqlalchemy.receiving import SqlReceivingRepository
 from adapters.sqlalchemy.requisitions import SqlRequisitionRepository
 from adapters.sqlalchemy.roles import SqlRoleRepository
@@ -77,6 +79,8 @@ class SqlUnitOfWork:
         self.supplier_contacts = SqlSupplierContactRepository(self._connection, self._crypto)
         self.supplier_documents = SqlSupplierDocumentRepository(self._connection)
         self.supplier_scorecards = SqlSupplierScorecardReader(self._connection)
+        self.purchase_orders = SqlPurchaseOrderRepository(self._connection)
+        self.order_sources = SqlOrderSources(self._connection)
         self.audit = SqlAuditLog(self._connection)
         return self
 

@@ -4,9 +4,11 @@ RECEIVE is taken by every goods receipt: it leads to partly received or received
 say (`received_status`). CLOSE ends a fully received order, or a partly received one early (with a reason).
 """
 
+from dataclasses import replace
+from datetime import datetime
 from enum import StrEnum
 
-from domain.purchasing.models import OrderStatus as S
+from domain.purchasing.models import OrderStatus as S, PurchaseOrder
 from domain.shared.errors import InvalidTransition
 
 
@@ -70,3 +72,9 @@ def next_status(status: S, action: Action, *, fully_received: bool = False) -> S
     if action is Action.RECEIVE and fully_received:
         return S.RECEIVED
     return TRANSITIONS[(status, action)]
+
+
+def transition(order: PurchaseOrder, action: Action, *, now: datetime, fully_received: bool = False) -> PurchaseOrder:
+    """The order after `action`, one version later; raises InvalidTransition when its status does not allow it."""
+    status = next_status(order.status, action, fully_received=fully_received)
+    return replace(order, status=status, updated_at=now, version=order.version + 1)
