@@ -16,13 +16,13 @@ import random
 import time
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time as clock_time, timedelta
 from decimal import ROUND_CEILING, Decimal
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from sqlalchemy import Connection, Engine, Table, bindparam, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -70,6 +70,18 @@ LINK_SHARE = 0.25  # chance that an order goes to an approved requisition waitin
 ZERO = Decimal("0.00")  # money
 NONE = Decimal(0)  # a quantity
 PRIVATE = "_seed"  # a row's key for the seeder's own bookkeeping, dropped before the insert
+T = TypeVar("T")
+
+class Weighted(Generic[T]):
+    """A fixed weighted choice, its cumulative weights worked out once (what random.choices does per call)."""
+
+    def __init__(self, *options: tuple[T, float]) -> None:
+        self.values = [value for value, _ in options]
+        self.cumulative = list(accumulate(weight for _, weight in options))
+
+    def pick(self, rng: random.Random) -> T:
+        return self.values[bisect_right(self.cumulative, rng.random() * self.cumulative[-1])]
+
 
 # --- what is bought: category → items ------------------------------------------------------------------------
 
@@ -184,12 +196,12 @@ TRADES = {
     "services": (("技术服务", "检测", "工程", "物业管理"), ("Engineering", "Testing", "Facility Services")),
 }
 CATEGORIES = tuple(CATALOGUE)
-CATEGORY_SHARE = (14, 16, 5, 12, 9, 8, 9, 7, 8)  # how many suppliers each category has (relative)
+CATEGORY_SHARE = Weighted(*zip(CATEGORIES, (14, 16, 5, 12, 9, 8, 9, 7, 8), strict=True))  # suppliers per category
 
 PROCUREMENT_TEAMS = ("原材料采购 Raw materials", "设备与 MRO Equipment & MRO", "行政与 IT 采购 Office & IT")
 TEAM_CATEGORIES = (("raw_materials", "components", "packaging"), ("equipment", "mro", "logistics", "services"),
                    ("office", "it", "services"))
-TEAM_SHARE = (50, 32, 18)
+TEAM_SHARE = Weighted((0, 50), (1, 32), (2, 18))  # of direct orders
 REQUESTING_TEAMS = ("生产部 Production", "研发部 R&D", "质量部 Quality", "仓储物流部 Warehouse & logistics",
                     "行政部 Administration", "财务部 Finance")
 REQUEST_CATEGORIES = (("raw_materials", "components", "mro", "packaging"), ("components", "it", "services"),
@@ -228,6 +240,26 @@ RESOLUTIONS_ACCEPTED = ("原材料涨价，经采购经理确认接受 Raw-mater
                         "运费差额已确认 Freight difference confirmed")
 RESOLUTIONS_REJECTED = ("单价与合同不符，退回供应商重开 Price differs from the order; returned for a corrected invoice",
                         "数量超过实收，退回重开 Quantity above receipt; returned for a corrected invoice")
+
+
+_S = OrderStatus
+ORDER_STATUS_OLD = Weighted((_S.CLOSED, 80), (_S.RECEIVED, 8), (_S.CANCELLED, 7), (_S.PARTLY_RECEIVED, 3),
+                            (_S.REJECTED, 1), (_S.DRAFT, 1))  # older than 120 days
+ORDER_STATUS_MONTHS = Weighted((_S.CLOSED, 38), (_S.RECEIVED, 26), (_S.PARTLY_RECEIVED, 12), (_S.SENT, 10),
+                               (_S.CANCELLED, 6), (_S.APPROVED, 3), (_S.REJECTED, 2), (_S.DRAFT, 2),
+                               (_S.PENDING_APPROVAL, 1))  # 30 to 120 days old
+ORDER_STATUS_RECENT = Weighted((_S.DRAFT, 12), (_S.PENDING_APPROVAL, 12), (_S.REJECTED, 4), (_S.APPROVED, 14),
+                               (_S.SENT, 28), (_S.PARTLY_RECEIVED, 14), (_S.RECEIVED, 12), (_S.CANCELLED, 4))
+CANCELLED_FROM = Weighted((_S.DRAFT, 4), (_S.REJECTED, 1), (_S.APPROVED, 3), (_S.SENT, 2))
+DELIVERIES = Weighted((1, 75), (2, 20), (3, 5))
+ORDER_LINES = Weighted((1, 40), (2, 30), (3, 18), (4, 12))
+REQUISITION_LINES = Weighted((1, 35), (2, 30), (3, 18), (4, 10), (5, 7))
+REQUISITION_RECENT = Weighted(("draft", 14), ("submitted", 20), ("rejected", 5), ("wait", 16), ("order", 33),
+                              ("partial", 10), ("close", 2))  # outcomes of requisitions younger than 30 days
+REQUISITION_OLD = Weighted(("rejected", 9), ("order", 76), ("partial", 9), ("close", 6))
+INVOICE_PROBLEM = Weighted(("matched", 93), ("price_over", 5), ("quantity_over", 2))
+SUPPLIER_STATUS = Weighted((SupplierStatus.PENDING, 6), (SupplierStatus.QUALIFIED, 86),
+                           (SupplierStatus.SUSPENDED, 5), (SupplierStatus.BLACKLISTED, 3))
 
 
 class SeedRefused(Exception):
@@ -366,16 +398,13 @@ class _Inserter:
 
     def __call__(self, table: Table, rows: list[dict[str, Any]]) -> None:
         sql, order, processors = self._plan(table, tuple(rows[0]))
-        values = itemgetter(*order)
-        converted: list[list[Any]] = []
-        for row in rows:
-            converted.append(items := list(values(row)))
-            for index, process in processors:
-                items[index] = process(items[index])
-        if self.db.dialect.positional:
-            self.db.exec_driver_sql(sql, [tuple(items) for items in converted])
-        else:
-            self.db.exec_driver_sql(sql, [dict(zip(order, items, strict=True)) for items in converted])
+        columns: list[Iterable[Any]] = list(zip(*map(itemgetter(*order), rows), strict=True))
+        for index, process in processors:
+            columns[index] = map(process, columns[index])
+        params: list[Any] = list(zip(*columns, strict=True))
+        if not self.db.dialect.positional:
+            params = [dict(zip(order, values, strict=True)) for values in params]
+        self.db.exec_driver_sql(sql, params)
 
     def _plan(self, table: Table, keys: tuple[str, ...]) -> tuple[str, list[str], list[tuple[int, Any]]]:
         """The INSERT for these columns, their order in it, and the bind processors to apply by position."""
@@ -496,8 +525,7 @@ class _Seeder:
         names: set[str] = set()
         rows = []
         for created in joined:
-            category = self.rng.choices(CATEGORIES, weights=CATEGORY_SHARE)[0]
-            status = self.rng.choices(list(SupplierStatus), weights=(6, 86, 5, 3))[0]
+            category, status = CATEGORY_SHARE.pick(self.rng), SUPPLIER_STATUS.pick(self.rng)
             supplier = _Supplier(self._id(suppliers), self.rng.random() < 0.8, category, status, created,
                                  1.0 / (1 + self.rng.random() * 30) ** 1.2, self.rng.uniform(0.62, 0.99),
                                  self.rng.choice((0.004, 0.01, 0.02, 0.04, 0.09)))
@@ -647,10 +675,9 @@ class _Seeder:
         dept, category = self.request_depts[team], rng.choice(REQUEST_CATEGORIES[team])
         requester = rng.choice(self.requesters[dept]).id
         recent = (self.now - created).days < 30
-        outcome = rng.choices(("draft", "submitted", "rejected", "wait", "order", "partial", "close"),
-                              weights=(14, 20, 5, 16, 33, 10, 2) if recent else (0, 0, 9, 0, 76, 9, 6))[0]
+        outcome = (REQUISITION_RECENT if recent else REQUISITION_OLD).pick(rng)
         lines = [self._requisition_line(rng.choice(CATALOGUE[category]), outcome, position)
-                 for position in range(rng.choices((1, 2, 3, 4, 5), weights=(35, 30, 18, 10, 7))[0])]
+                 for position in range(REQUISITION_LINES.pick(rng))]
         if not any(line.planned for line in lines) and outcome == "partial":  # nothing divisible: order it all
             lines[0].planned = lines[0].quantity
         submitted = self._after(created, 0.1, 10) if outcome != "draft" else None
@@ -733,7 +760,7 @@ class _Seeder:
             category = requisition.category
             team = next(t for t, categories in enumerate(TEAM_CATEGORIES) if category in categories)
         else:
-            team = rng.choices(range(len(TEAM_CATEGORIES)), weights=TEAM_SHARE)[0]
+            team = TEAM_SHARE.pick(rng)
             category = rng.choice(TEAM_CATEGORIES[team])
         dept = self.team_depts[team]
         buyer = rng.choice(self.buyers[dept]).id
@@ -780,18 +807,8 @@ class _Seeder:
         return supplier
 
     def _order_status(self, age: int) -> OrderStatus:
-        s = OrderStatus
-        table: tuple[tuple[OrderStatus, int], ...]
-        if age > 120:
-            table = ((s.CLOSED, 80), (s.RECEIVED, 8), (s.CANCELLED, 7), (s.PARTLY_RECEIVED, 3), (s.REJECTED, 1),
-                     (s.DRAFT, 1))
-        elif age > 30:
-            table = ((s.CLOSED, 38), (s.RECEIVED, 26), (s.PARTLY_RECEIVED, 12), (s.SENT, 10), (s.CANCELLED, 6),
-                     (s.APPROVED, 3), (s.REJECTED, 2), (s.DRAFT, 2), (s.PENDING_APPROVAL, 1))
-        else:
-            table = ((s.DRAFT, 12), (s.PENDING_APPROVAL, 12), (s.REJECTED, 4), (s.APPROVED, 14), (s.SENT, 28),
-                     (s.PARTLY_RECEIVED, 14), (s.RECEIVED, 12), (s.CANCELLED, 4))
-        return self.rng.choices([status for status, _ in table], weights=[weight for _, weight in table])[0]
+        table = ORDER_STATUS_OLD if age > 120 else ORDER_STATUS_MONTHS if age > 30 else ORDER_STATUS_RECENT
+        return table.pick(self.rng)
 
     def _story(self, status: OrderStatus, created: datetime) -> _Story:
         """The order's way to `status`: submitted, decided, sent, cancelled from some step, deliveries planned."""
@@ -799,7 +816,7 @@ class _Seeder:
         story = _Story(status, created)
         reached = status
         if status is s.CANCELLED:
-            reached = rng.choices((s.DRAFT, s.REJECTED, s.APPROVED, s.SENT), weights=(4, 1, 3, 2))[0]
+            reached = CANCELLED_FROM.pick(rng)
         if reached is not s.DRAFT:
             story.updated = self._after(created, 0.1, 8)  # submitted
             story.version += 1
@@ -815,7 +832,7 @@ class _Seeder:
             story.version += 1
             story.reason = rng.choice(CANCEL_REASONS)
         elif status in (s.PARTLY_RECEIVED, s.RECEIVED, s.CLOSED):
-            story.receipts = rng.choices((1, 2, 3), weights=(75, 20, 5))[0]
+            story.receipts = DELIVERIES.pick(rng)
             story.short = status is s.PARTLY_RECEIVED or (status is s.CLOSED and rng.random() < 0.06)
             story.invoiced = {s.PARTLY_RECEIVED: 0.4, s.RECEIVED: 0.7, s.CLOSED: 1.0}[status]
         return story
@@ -829,7 +846,7 @@ class _Seeder:
             budget = requisition.row["budget_id"]
         else:
             items = rng.sample(CATALOGUE[category], min(len(CATALOGUE[category]),
-                                                        rng.choices((1, 2, 3, 4), weights=(40, 30, 18, 12))[0]))
+                                                        ORDER_LINES.pick(rng)))
             sources = [(item, self._quantity(item), None) for item in items]
             budget = self.budget_ids[(dept, created.year)] if rng.random() < 0.6 else None
         promised = (story.sent or story.approved or created).date()
@@ -957,7 +974,7 @@ class _Seeder:
     def _invoice(self, order_id: int, lines: list[dict[str, Any]], quantities: list[Decimal], supplier: _Supplier,
                  day: date, problem: str | None = None) -> None:
         rng = self.rng
-        problem = problem or rng.choices(("matched", "price_over", "quantity_over"), weights=(93, 5, 2))[0]
+        problem = problem or INVOICE_PROBLEM.pick(rng)
         flawed = next(i for i, quantity in enumerate(quantities) if quantity)
         status = InvoiceStatus.MATCHED
         if problem != "matched":
