@@ -220,7 +220,8 @@ def seed_demo_command(count: int, orders: int, seed: int) -> None:
         if orders > 0:
             with reader(engine).connect() as connection:
                 refuse_if_seeded(connection)
-        click.echo(seed_demo(engine, count, seed, crypto))
+        if count > 0 or orders <= 0:
+            click.echo(seed_demo(engine, count, seed, crypto))
         if orders > 0:
             patterns = {kind: NumberPattern(number_patterns()[key], kind)
                         for kind, (_, key) in NUMBER_SETTINGS.items()}

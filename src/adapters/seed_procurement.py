@@ -253,7 +253,7 @@ ORDER_STATUS_RECENT = Weighted((_S.DRAFT, 12), (_S.PENDING_APPROVAL, 12), (_S.RE
 CANCELLED_FROM = Weighted((_S.DRAFT, 4), (_S.REJECTED, 1), (_S.APPROVED, 3), (_S.SENT, 2))
 DELIVERIES = Weighted((1, 75), (2, 20), (3, 5))
 ORDER_LINES = Weighted((1, 40), (2, 30), (3, 18), (4, 12))
-REQUISITION_LINES = Weighted((1, 35), (2, 30), (3, 18), (4, 10), (5, 7))
+REQUISITION_LINES = Weighted((1, 38), (2, 32), (3, 18), (4, 12))  # orders made from them have 1-4 too
 REQUISITION_RECENT = Weighted(("draft", 14), ("submitted", 20), ("rejected", 5), ("wait", 16), ("order", 33),
                               ("partial", 10), ("close", 2))  # outcomes of requisitions younger than 30 days
 REQUISITION_OLD = Weighted(("rejected", 9), ("order", 76), ("partial", 9), ("close", 6))

@@ -5,12 +5,16 @@ ledger to budgets), statuses follow the quantities, numbers are unique and the a
 after them, the same seed gives the same data, and a second run is refused without touching anything.
 """
 
+import json
 import re
+import subprocess
+import sys
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
@@ -19,7 +23,7 @@ from sqlalchemy import Engine, func, select, text
 import bootstrap
 from adapters.crypto.fields import FieldCrypto
 from adapters.crypto.passwords import Argon2PasswordHasher
-from adapters.seed import NO_LOGIN
+from adapters.seed import NO_LOGIN, seed_demo
 from adapters.seed_procurement import SeedRefused, seed_procurement
 from adapters.sqlalchemy.sequences import SqlNumberSequences
 from adapters.sqlalchemy.tables import (
@@ -41,10 +45,12 @@ from bootstrap import crypto_of
 from domain.customers.credit_code import is_valid_credit_code
 from domain.procurement.amounts import line_amounts
 from domain.shared.numbering import DEFAULT_PATTERNS, NumberPattern, next_number
+from domain.shared.paging import decode_cursor
 from domain.shared.sensitive import SensitiveKind
 from tests.integration.conftest import wipe
 
 ORDERS = 300
+ROOT = Path(__file__).resolve().parents[2]
 SEED = 7
 NOW = datetime(2026, 6, 15, 8, 30, tzinfo=UTC)
 PATTERNS = {kind: NumberPattern(text, kind) for kind, text in DEFAULT_PATTERNS.items()}
@@ -78,7 +84,7 @@ def test_every_order_is_the_exact_sum_of_its_lines(seeded: Engine) -> None:
     assert len(orders) == ORDERS
     for order in orders:
         own = lines[order.id]
-        assert 1 <= len(own) <= 5 and [line.position for line in own] == list(range(1, len(own) + 1))
+        assert 1 <= len(own) <= 4 and [line.position for line in own] == list(range(1, len(own) + 1))
         for line in own:
             amounts = line_amounts(line.quantity, line.unit_price, line.tax_rate)
             assert (line.net_amount, line.tax_amount, line.gross_amount) == (amounts.net, amounts.tax, amounts.gross)
@@ -258,6 +264,39 @@ def test_the_command_seeds_orders_and_refuses_a_second_time(engine: Engine, tmp_
     again = runner.invoke(bootstrap.cli, ["seed-demo", "--customers", "20", "--orders", "40"])
     assert again.exit_code == 1 and "already holds purchase orders" in again.output
     assert _counts(engine)["customers"] == 20  # refused before anything was written
+
+
+def test_the_bench_picks_its_order_scenarios_from_the_seed(seeded: Engine, crypto: FieldCrypto,
+                                                          tmp_path: Path) -> None:
+    if seeded.dialect.name != "sqlite":
+        pytest.skip("the bench reads its SQLite file directly")
+    seed_demo(seeded, 200, SEED, crypto)
+    out = tmp_path / "scenarios.json"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "scenarios.py"), "pick", seeded.url.database or "", "200",
+                    "2000", str(out), str(ORDERS)], check=True, capture_output=True,
+                   env={"PYTHONPATH": str(ROOT / "src")})
+    doc = json.loads(out.read_text())
+    orders = {s["key"]: s for s in doc["scenarios"] if s["group"] == "orders"}
+    assert list(orders) == ["o-a", "o-b", "o-b2", "o-c", "o-d", "o-e", "o-f"]
+    meta = doc["meta"]["orders"]
+    with seeded.connect() as connection:
+        newest = connection.execute(select(purchase_orders.c.id).order_by(
+            purchase_orders.c.created_at.desc(), purchase_orders.c.id.desc())).scalars().all()
+        closed = connection.execute(select(func.count()).where(
+            purchase_orders.c.status == meta["filter_status"],
+            purchase_orders.c.supplier_id == meta["filter_supplier_id"])).scalar_one()
+        detail = connection.execute(select(purchase_orders).where(purchase_orders.c.id == meta["detail_id"])).one()
+    # The deep page starts after the row its cursor names: here the last page, reached from the one before it.
+    cursor = decode_cursor(orders["o-d"]["path"].split("after=", 1)[1])
+    assert cursor is not None and newest.index(cursor[1]) == (meta["deep_page"] - 1) * 50 - 1
+    assert orders["o-d"]["expect_rows"] == len(newest) - (meta["deep_page"] - 1) * 50
+    assert meta["filter_matches"] == closed and orders["o-c"]["expect_rows"] == min(50, closed)
+    assert detail.status == "closed" and orders["o-e"]["path"] == f"/purchase-orders/{detail.id}"
+    assert orders["o-f"]["headers"] == ["HX-Request: true", "HX-Target: order-results"]
+    for key in ("o-b", "o-b2"):
+        term = meta["search_term" if key == "o-b" else "search_term_zh"]
+        assert len(term) >= 3 and orders[key]["path"] == "/purchase-orders?q=" + quote(term)
+    assert meta["search_term"].isascii() and not meta["search_term_zh"].isascii()
 
 
 def _counts(engine: Engine) -> dict[str, int]:
