@@ -78,28 +78,26 @@ CATALOGUE: dict[str, tuple[Item, ...]] = {
         item("螺杆空压机", "Screw air compressor", "37 kW", "台/unit", "42000", "68000", 13, ("1", "2")),
         item("电动叉车", "Electric forklift", "3 t", "台/unit", "76000", "110000", 13, ("1", "3")),
     ),
-    "mro": (
+    "other": (  # MRO, consumables and packaging
         item("劳保手套", "Work gloves", "丁腈涂层 nitrile coated", "双/pair", "2.80", "6.50", 13, ("200", "5000")),
         item("安全帽", "Safety helmet", "ABS GB 2811", "顶/pcs", "18.00", "45.00", 13, ("20", "500")),
         item("液压油", "Hydraulic oil", "46# 200 L", "桶/drum", "780", "1150", 13, ("1", "40")),
         item("切削液", "Cutting fluid", "半合成 semi-synthetic 18 L", "桶/drum", "420", "680", 13, ("2", "60")),
         item("砂轮片", "Grinding disc", "100×6×16 mm", "片/pcs", "3.20", "8.50", 13, ("100", "3000")),
-    ),
-    "packaging": (
         item("五层瓦楞纸箱", "5-ply carton box", "600×400×400 mm", "个/pcs", "3.80", "9.60", 13, ("500", "20000")),
         item("缠绕膜", "Stretch film", "500 mm × 23 µm", "卷/roll", "28.00", "46.00", 13, ("20", "600")),
         item("木托盘", "Wooden pallet", "1200×1000 mm 熏蒸 fumigated", "个/pcs", "65.00", "120.00", 13,
               ("20", "800")),
         item("气泡袋", "Bubble bag", "200×250 mm", "个/pcs", "0.1800", "0.6500", 13, ("1000", "30000")),
     ),
-    "office": (
+    "office_supplies": (
         item("A4 复印纸", "A4 copy paper", "70 g 5 包/箱 5 reams", "箱/box", "118.00", "165.00", 13, ("5", "200")),
         item("人体工学办公椅", "Ergonomic office chair", "网背 mesh back", "把/pcs", "380", "1280", 13,
               ("1", "60")),
         item("硒鼓", "Toner cartridge", "HP 88A 兼容 compatible", "个/pcs", "260", "680", 13, ("2", "50")),
         item("文件柜", "Filing cabinet", "钢制四门 steel 4-door", "个/pcs", "650", "1500", 13, ("1", "20")),
     ),
-    "it": (
+    "it_software": (
         item("笔记本电脑", "Laptop", "14\" i7 16 GB 512 GB", "台/unit", "4800", "9800", 13, ("1", "50")),
         item("显示器", "Monitor", "27\" 2560×1440", "台/unit", "1100", "2600", 13, ("1", "60")),
         item("千兆交换机", "Gigabit switch", "48 口 48-port", "台/unit", "2800", "9800", 13, ("1", "10")),
@@ -119,12 +117,19 @@ CATALOGUE: dict[str, tuple[Item, ...]] = {
               ("1", "1")),
         item("计量校准服务", "Calibration service", "CNAS", "次/job", "300", "2800", 6, ("1", "30")),
         item("第三方检测", "Third-party testing", "RoHS / REACH", "项/job", "1800", "12000", 6, ("1", "6")),
-        item("厂房维修工程", "Plant repair works", "屋面防水 roof waterproofing", "项/job", "28000", "160000", 9,
-              ("1", "1")),
         item("保洁服务", "Cleaning service", "小规模纳税人 small-scale taxpayer", "月/month", "3500", "9000", 3,
               ("1", "12")),
         item("技术开发服务", "Technology development", "免税 VAT exempt", "项/job", "50000", "300000", 0,
               ("1", "1")),
+    ),
+    "construction": (
+        item("厂房维修工程", "Plant repair works", "屋面防水 roof waterproofing", "项/job", "28000", "160000", 9,
+              ("1", "1")),
+        item("钢结构厂房扩建", "Steel-structure plant extension", "1,200 m²", "项/job", "380000", "1600000", 9,
+              ("1", "1")),
+        item("消防系统改造", "Fire-protection upgrade", "喷淋 + 报警 sprinklers and alarms", "项/job", "60000",
+             "420000", 9, ("1", "1")),
+        item("办公室装修", "Office fit-out", "按面积 per m²", "平方米/m²", "680", "1800", 9, ("80", "1200")),
     ),
 }
 # Trade words of supplier names, per category (Chinese, English).
@@ -133,25 +138,31 @@ TRADES = {
     "components": (("电子元件", "轴承", "五金", "电气", "精密零件"),
                    ("Components", "Bearings", "Electric", "Fasteners")),
     "equipment": (("精密机械", "自动化设备", "数控机床", "重工"), ("Machinery", "Automation", "Robotics")),
-    "mro": (("工业用品", "劳保用品", "润滑油品"), ("Industrial Supply", "Safety Products")),
-    "packaging": (("包装材料", "纸业", "包装制品"), ("Packaging", "Paper")),
-    "office": (("办公用品", "办公家具", "文具"), ("Office Supplies", "Furniture")),
-    "it": (("信息技术", "软件", "网络科技", "计算机"), ("Software", "IT Services", "Networks")),
+    "other": (("工业用品", "劳保用品", "润滑油品", "包装材料", "纸业"),
+              ("Industrial Supply", "Safety Products", "Packaging")),
+    "office_supplies": (("办公用品", "办公家具", "文具"), ("Office Supplies", "Furniture")),
+    "it_software": (("信息技术", "软件", "网络科技", "计算机"), ("Software", "IT Services", "Networks")),
     "logistics": (("物流", "货运", "供应链管理"), ("Logistics", "Freight", "Supply Chain")),
-    "services": (("技术服务", "检测", "工程", "物业管理"), ("Engineering", "Testing", "Facility Services")),
+    "services": (("技术服务", "检测", "物业管理"), ("Engineering", "Testing", "Facility Services")),
+    "construction": (("建筑工程", "建设工程", "装饰工程", "钢结构"), ("Construction", "Builders", "Interiors")),
 }
-CATEGORIES = tuple(CATALOGUE)
-CATEGORY_SHARE = Weighted(*zip(CATEGORIES, (14, 16, 5, 12, 9, 8, 9, 7, 8), strict=True))  # suppliers per category
+# The suppliers slice's categories (domain.suppliers.models.CATEGORIES), with how many suppliers each has.
+CATEGORY_SHARE = Weighted(("raw_materials", 14), ("components", 16), ("equipment", 5), ("it_software", 8),
+                          ("services", 8), ("logistics", 7), ("office_supplies", 8), ("construction", 4),
+                          ("other", 18))
+CATEGORIES = tuple(CATEGORY_SHARE.values)
 
 PROCUREMENT_TEAMS = ("原材料采购 Raw materials", "设备与 MRO Equipment & MRO", "行政与 IT 采购 Office & IT")
-TEAM_CATEGORIES = (("raw_materials", "components", "packaging"), ("equipment", "mro", "logistics", "services"),
-                   ("office", "it", "services"))
+TEAM_CATEGORIES = (("raw_materials", "components", "other"),
+                   ("equipment", "other", "logistics", "services", "construction"),
+                   ("office_supplies", "it_software", "services"))
 TEAM_SHARE = Weighted((0, 50), (1, 32), (2, 18))  # of direct orders
 REQUESTING_TEAMS = ("生产部 Production", "研发部 R&D", "质量部 Quality", "仓储物流部 Warehouse & logistics",
                     "行政部 Administration", "财务部 Finance")
-REQUEST_CATEGORIES = (("raw_materials", "components", "mro", "packaging"), ("components", "it", "services"),
-                      ("services", "mro"), ("packaging", "logistics", "mro"), ("office", "it", "services"),
-                      ("office", "it"))
+REQUEST_CATEGORIES = (("raw_materials", "components", "other"), ("components", "it_software", "services"),
+                      ("services", "other"), ("other", "logistics"),
+                      ("office_supplies", "it_software", "services", "construction"),
+                      ("office_supplies", "it_software"))
 FINANCE_TEAM = 5
 
 SUSPENSIONS = ("连续两批来料检验不合格，整改中 Two rejected batches in a row; corrective action open",

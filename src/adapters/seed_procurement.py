@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time as clock_time, timedelta
-from decimal import ROUND_CEILING, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from operator import itemgetter
 from typing import Any, TypeVar
@@ -106,6 +106,7 @@ YEARS = 4  # the history spans this many years up to today
 LINK_SHARE = 0.25  # chance that an order goes to an approved requisition waiting for one
 ZERO = Decimal("0.00")  # money
 NONE = Decimal(0)  # a quantity
+PRICE_TOLERANCE = Decimal("2.00")  # percent: the invoice price tolerance procurement settings start with
 PRIVATE = "_seed"  # a row's key for the seeder's own bookkeeping, dropped before the insert
 T = TypeVar("T")
 
@@ -701,7 +702,7 @@ class _Seeder:
         for position, (item, quantity, source) in enumerate(sources, 1):
             price = self._price(item)
             amounts = line_amounts(quantity, price, item.tax_rate)
-            lead = rng.randint(30, 90) if category == "equipment" else rng.randint(5, 30)
+            lead = rng.randint(30, 90) if category in ("equipment", "construction") else rng.randint(5, 30)
             lines.append(({
                 "id": self._id(purchase_order_lines), "order_id": order_id, "position": position,
                 "requisition_line_id": source.id if source else None, "budget_id": budget,
@@ -812,35 +813,39 @@ class _Seeder:
         if rng.random() >= story.invoiced:
             return
         groups = [receipts] if len(receipts) == 1 or rng.random() < 0.8 else [[r] for r in receipts]
+        accepted = [NONE] * len(lines)  # by the receipts invoiced so far
         for group in groups:
             quantities = [sum((r[PRIVATE][i] for r in group), NONE) for i in range(len(lines))]
+            accepted = [before + now for before, now in zip(accepted, quantities, strict=True)]
             if any(quantities):
                 day = min(max(r["received_on"] for r in group) + timedelta(days=rng.randint(0, 20)), self.today)
-                self._invoice(order_id, lines, quantities, supplier, day)
+                self._invoice(order_id, lines, quantities, accepted, supplier, day)
 
-    def _invoice(self, order_id: int, lines: list[dict[str, Any]], quantities: list[Decimal], supplier: _Supplier,
-                 day: date, problem: str | None = None) -> None:
+    def _invoice(self, order_id: int, lines: list[dict[str, Any]], quantities: list[Decimal],
+                 accepted: list[Decimal], supplier: _Supplier, day: date, problem: str | None = None) -> None:
+        """One invoice billing `quantities`; `problem` (drawn when None) puts a price or quantity above the order
+        on one line. Each line is matched as the app matches it; a mismatch waits in the queue or was decided."""
         rng = self.rng
         problem = problem or INVOICE_PROBLEM.pick(rng)
         flawed = next(i for i, quantity in enumerate(quantities) if quantity)
+        bills = []
+        for index, (line, quantity) in enumerate(zip(lines, quantities, strict=True)):
+            if not quantity:
+                continue
+            price, billed = line["unit_price"], quantity
+            if index == flawed and problem == "price_over":
+                price = (price * rng.randint(103, 112) / 100).quantize(line["unit_price"])
+            elif index == flawed and problem == "quantity_over":
+                billed = quantity + _step(line[PRIVATE]) * rng.randint(1, 5)
+            bills.append((line, billed, price, *_match(billed, price, line, accepted[index])))
         status = InvoiceStatus.MATCHED
-        if problem != "matched":
-            age = (self.today - day).days
-            status = InvoiceStatus.EXCEPTION if age < 45 else rng.choice(
+        if any(match != "matched" for _line, _billed, _price, match, _detail in bills):
+            status = InvoiceStatus.EXCEPTION if (self.today - day).days < 45 else rng.choice(
                 (InvoiceStatus.ACCEPTED, InvoiceStatus.ACCEPTED, InvoiceStatus.REJECTED))
         created = self._on_day(day + timedelta(days=rng.randint(0, 3)))
         invoice_id = self._id(supplier_invoices)
         amounts = []
-        for index, (line, quantity) in enumerate(zip(lines, quantities, strict=True)):
-            if not quantity:
-                continue
-            price, billed, match = line["unit_price"], quantity, "matched"
-            if index == flawed and problem == "price_over":
-                price = (price * rng.randint(103, 112) / 100).quantize(line["unit_price"])
-                match = problem
-            elif index == flawed and problem == "quantity_over":
-                billed = quantity + _step(line[PRIVATE]) * rng.randint(1, 5)
-                match = problem
+        for line, billed, price, match, detail in bills:
             amount = line_amounts(billed, price, line["tax_rate"])
             amounts.append(amount)
             if status is not InvoiceStatus.REJECTED:
@@ -848,9 +853,7 @@ class _Seeder:
             self._add(supplier_invoice_lines, {
                 "invoice_id": invoice_id, "order_line_id": line["id"], "quantity": billed, "unit_price": price,
                 "tax_rate": line["tax_rate"], "net_amount": amount.net, "tax_amount": amount.tax,
-                "gross_amount": amount.gross, "match_status": match, "match_detail": {
-                    "ordered": str(line["quantity"]), "accepted": str(line["accepted_quantity"]),
-                    "invoiced": str(billed), "order_price": str(line["unit_price"]), "invoice_price": str(price)}})
+                "gross_amount": amount.gross, "match_status": match, "match_detail": detail})
         sums = totals(amounts)
         resolved = status in (InvoiceStatus.ACCEPTED, InvoiceStatus.REJECTED)
         resolved_at = self._after(created, 24, 24 * 10) if resolved else None
@@ -867,7 +870,8 @@ class _Seeder:
         self.stats["invoices"] += 1
         self.stats["exceptions"] += status is InvoiceStatus.EXCEPTION
         if status is InvoiceStatus.REJECTED:  # the supplier sent a corrected invoice
-            self._invoice(order_id, lines, quantities, supplier, min(day + timedelta(days=12), self.today), "matched")
+            self._invoice(order_id, lines, quantities, accepted, supplier, min(day + timedelta(days=12), self.today),
+                          "matched")
 
     def _number_receipts(self) -> None:
         """Receipt numbers in the order receipts were made (their ids follow the orders)."""
@@ -894,6 +898,32 @@ class _Seeder:
         steps = int(quantity.scaleb(places))
         cuts = sorted(self.rng.randint(0, steps) for _ in range(count - 1))
         return [Decimal(high - low).scaleb(-places) for low, high in pairwise([0, *cuts, steps])]
+
+
+def _match(quantity: Decimal, unit_price: Decimal, line: dict[str, Any], accepted: Decimal) -> tuple[str, Any]:
+    """An invoice line's three-way match and its detail, in the shape domain.invoicing.matching.match_line stores
+    (the receiving slice; its pages read these keys), with the default tolerances: 0 % quantity, 2 % price.
+    After the merge this should call match_line itself."""
+    before, order_price = line["invoiced_quantity"], line["unit_price"]
+    total = before + quantity
+    price_limit = order_price + order_price * PRICE_TOLERANCE / 100
+    issues = []
+    if total > accepted:  # quantity limit = accepted × (1 + 0 %)
+        issues.append("not_received" if not accepted else "quantity_over")
+    if unit_price > price_limit:
+        issues.append("price_over")
+    difference = None if not order_price else str(((unit_price - order_price) * 100 / order_price).quantize(
+        Decimal("0.1"), ROUND_HALF_UP))
+    return (issues[0] if issues else "matched"), {
+        "quantity": _plain(quantity), "accepted": _plain(accepted), "invoiced_before": _plain(before),
+        "invoiced_total": _plain(total), "quantity_limit": _plain(accepted), "quantity_tolerance": "0.00",
+        "unit_price": _plain(unit_price), "order_price": _plain(order_price), "price_limit": _plain(price_limit),
+        "price_tolerance": f"{PRICE_TOLERANCE:.2f}", "price_difference": difference, "tax_rate": line["tax_rate"],
+        "order_tax_rate": line["tax_rate"], "issues": issues}
+
+
+def _plain(value: Decimal) -> str:
+    return f"{value.normalize():f}"
 
 
 def _step(places: int) -> Decimal:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,9 @@ ORDERS = 300
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 7
 NOW = datetime(2026, 6, 15, 8, 30, tzinfo=UTC)
+# domain.suppliers.models.CATEGORIES of the suppliers slice: the seed must only use these.
+SUPPLIER_CATEGORIES = {"raw_materials", "components", "equipment", "it_software", "services", "logistics",
+                       "office_supplies", "construction", "other"}
 PATTERNS = {kind: NumberPattern(text, kind) for kind, text in DEFAULT_PATTERNS.items()}
 
 
@@ -174,8 +178,11 @@ def test_each_budget_has_committed_what_its_ledger_holds(seeded: Engine) -> None
 
 def test_invoices_add_up_and_exceptions_wait_for_finance(seeded: Engine) -> None:
     lines = _by(_rows(seeded, supplier_invoice_lines), "invoice_id")
+    order_lines = {line.id: line for line in _rows(seeded, purchase_order_lines)}
     invoices = _rows(seeded, supplier_invoices)
     assert sum(invoice.status == "matched" for invoice in invoices) > len(invoices) * 0.8
+    assert {"matched", "accepted", "rejected"} <= {invoice.status for invoice in invoices}
+    assert {"price_over", "quantity_over"} <= {line.match_status for own in lines.values() for line in own}
     for invoice in invoices:
         own = lines[invoice.id]
         assert own and invoice.gross_total == sum(line.gross_amount for line in own)
@@ -183,6 +190,14 @@ def test_invoices_add_up_and_exceptions_wait_for_finance(seeded: Engine) -> None
         for line in own:
             amounts = line_amounts(line.quantity, line.unit_price, line.tax_rate)
             assert (line.net_amount, line.tax_amount, line.gross_amount) == (amounts.net, amounts.tax, amounts.gross)
+        for line in own:  # matched as the app matches: price within 2 %, never more than accepted in total
+            ordered, detail = order_lines[line.order_line_id], line.match_detail
+            assert Decimal(detail["order_price"]) == ordered.unit_price and Decimal(detail["quantity"]) == line.quantity
+            assert ("price_over" in detail["issues"]) == (line.unit_price > ordered.unit_price * Decimal("1.02"))
+            assert ("quantity_over" in detail["issues"]) == (Decimal(detail["invoiced_total"]) >
+                                                             Decimal(detail["accepted"]))
+            assert Decimal(detail["accepted"]) <= ordered.accepted_quantity
+            assert line.match_status == (detail["issues"][0] if detail["issues"] else "matched")
         matched = all(line.match_status == "matched" for line in own)
         assert matched == (invoice.status == "matched"), invoice.id
         assert (invoice.resolution_reason is not None) == (invoice.status in ("accepted", "rejected"))
@@ -214,6 +229,7 @@ def test_suppliers_are_valid_sealed_and_only_qualified_ones_get_new_orders(seede
                                                                           crypto: FieldCrypto) -> None:
     rows = _rows(seeded, suppliers)
     assert len({row.name_key for row in rows}) == len(rows)
+    assert {row.category for row in rows} <= SUPPLIER_CATEGORIES
     assert any(row.name.isascii() for row in rows) and any(not row.name.isascii() for row in rows)
     for row in rows:
         assert row.credit_code is None or is_valid_credit_code(row.credit_code)
