@@ -718,20 +718,32 @@ class _Seeder:
 
     def _order_ledger(self, order_id: int, lines: list[tuple[dict[str, Any], _ReqLine | None]],
                       requisition: _Requisition | None, story: _Story, buyer: int, manager: int) -> None:
-        """On approval each line commits its gross (taking over its requisition line's share); a cancel releases."""
+        """As the app books it: on approval each line takes over its requisition line's share and commits its
+        gross; a cancel releases the order and reinstates the requisition's share; closing gives back what was
+        never accepted."""
         if story.approved is None:
             return
+        order = ("purchase_order", order_id)
         for line, source in lines:
+            share = ZERO
             if source is not None and requisition is not None:
                 share = min(source.held, money(line["quantity"] * source.estimated_price))
                 source.held -= share
                 self._entry(requisition.row["budget_id"], ("requisition", requisition.id), source.id, -share,
                             "ordered", manager, story.approved)
-            self._entry(line["budget_id"], ("purchase_order", order_id), line["id"], line["gross_amount"], "approved",
-                        manager, story.approved)
+            self._entry(line["budget_id"], order, line["id"], line["gross_amount"], "ordered", manager, story.approved)
+            if story.cancelled and requisition is not None and source is not None:
+                source.held += share
+                self._entry(requisition.row["budget_id"], ("requisition", requisition.id), source.id, share,
+                            "reinstated", buyer, story.cancelled)
             if story.cancelled:
-                self._entry(line["budget_id"], ("purchase_order", order_id), line["id"], -line["gross_amount"],
-                            "cancelled", buyer, story.cancelled)
+                self._entry(line["budget_id"], order, line["id"], -line["gross_amount"], "cancelled", buyer,
+                            story.cancelled)
+            elif story.status is OrderStatus.CLOSED:
+                kept = line_amounts(min(line["accepted_quantity"], line["quantity"]), line["unit_price"],
+                                    line["tax_rate"]).gross
+                self._entry(line["budget_id"], order, line["id"], kept - line["gross_amount"], "closed", buyer,
+                            story.updated)
 
     # -- receipts and invoices ------------------------------------------------------------------------------------
     def _deliveries(self, order_id: int, lines: list[dict[str, Any]], supplier: _Supplier, story: _Story,

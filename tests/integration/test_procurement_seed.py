@@ -170,10 +170,21 @@ def test_each_budget_has_committed_what_its_ledger_holds(seeded: Engine) -> None
     for budget in rows:
         assert budget.committed == sum(entry.amount for entry in entries[budget.id])
         assert budget.amount >= budget.committed or budget.policy == "warn"
-    order_lines = {line.id: line for line in _rows(seeded, purchase_order_lines)}
+    orders = {order.id: order for order in _rows(seeded, purchase_orders)}
+    held: dict[int, Decimal] = defaultdict(Decimal)
     for entry in (e for own in entries.values() for e in own if e.document_type == "purchase_order"):
-        assert order_lines[entry.line_id].order_id == entry.document_id
-        assert abs(entry.amount) == order_lines[entry.line_id].gross_amount
+        held[entry.line_id] += entry.amount
+    for line in _rows(seeded, purchase_order_lines):  # what each order line holds, as the app would have booked it
+        status = orders[line.order_id].status
+        if line.budget_id is None or status in ("draft", "pending_approval", "rejected", "cancelled"):
+            assert not held[line.id]
+        elif status == "closed":  # only what was accepted stays committed
+            accepted = min(line.accepted_quantity, line.quantity)
+            assert held[line.id] == line_amounts(accepted, line.unit_price, line.tax_rate).gross
+        else:
+            assert held[line.id] == line.gross_amount
+    reasons = {entry.reason for own in entries.values() for entry in own}
+    assert reasons == {"approved", "ordered", "cancelled", "closed", "reinstated"}
 
 
 def test_invoices_add_up_and_exceptions_wait_for_finance(seeded: Engine) -> None:
