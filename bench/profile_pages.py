@@ -58,11 +58,9 @@ def _wrap(owner: object, attr: str, phase: str) -> None:
     setattr(owner, attr, timed)
 
 
-# Purchase-order pages: wrapped when this build has them (the names the orders slice chose; extend as it grows).
+# Purchase-order pages: wrapped when this build has them (a build before issue 5's orders has not).
 ORDER_PHASES = (("adapters.sqlalchemy.purchase_orders", "SqlPurchaseOrderRepository", "search", "orders list query"),
-                ("adapters.sqlalchemy.purchase_orders", "SqlPurchaseOrderRepository", "get", "order detail query"),
-                ("adapters.sqlalchemy.purchasing", "SqlPurchaseOrderRepository", "search", "orders list query"),
-                ("adapters.sqlalchemy.purchasing", "SqlPurchaseOrderRepository", "get", "order detail query"))
+                ("adapters.sqlalchemy.purchase_orders", "SqlPurchaseOrderRepository", "get", "order detail query"))
 
 
 def _wrap_if_present(module: str, owner: str, attr: str, phase: str) -> None:
