@@ -2,11 +2,12 @@
 """Where the time of one request goes, in-process (no HTTP, no gunicorn), on the bench database.
 
     HOUTAI_VAR=bench/results/var-N200000 PYTHONPATH=src .venv/bin/python bench/profile_pages.py \
-        SCENARIOS.json OUT_DIR [--repeat 1000] [--keys a,b,b2,f,e]
+        SCENARIOS.json OUT_DIR [--repeat 1000] [--keys a,b,b2,f,e,o-a,o-e]
 
 Builds the production app exactly as bootstrap.wsgi_app() does, signs a session in through the
 domain (start_session, Stage.FULL, for the bench administrator), and calls each scenario's path
-through Flask's test client. For each page it writes to OUT_DIR:
+through Flask's test client (every scenario of the file by default, except those verify marked missing).
+For each page it writes to OUT_DIR:
   <key>.phases.txt       exclusive time per phase (wrapped functions; nested calls go to the inner phase)
   <key>.cprofile.txt     cProfile top 40 by own time and by cumulative time
   <key>.pyinstrument.txt pyinstrument call tree (when pyinstrument is importable)
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import importlib
 import io
 import json
 import pstats
@@ -56,6 +58,20 @@ def _wrap(owner: object, attr: str, phase: str) -> None:
     setattr(owner, attr, timed)
 
 
+# Purchase-order pages: wrapped when this build has them (a build before issue 5's orders has not).
+ORDER_PHASES = (("adapters.sqlalchemy.purchase_orders", "SqlPurchaseOrderRepository", "search", "orders list query"),
+                ("adapters.sqlalchemy.purchase_orders", "SqlPurchaseOrderRepository", "get", "order detail query"))
+
+
+def _wrap_if_present(module: str, owner: str, attr: str, phase: str) -> None:
+    try:
+        target = getattr(importlib.import_module(module), owner)
+    except (ImportError, AttributeError):
+        return
+    if hasattr(target, attr):
+        _wrap(target, attr, phase)
+
+
 def _instrument() -> None:
     import flask
     import flask.templating
@@ -86,6 +102,8 @@ def _instrument() -> None:
     _wrap(uow_mod.SqlUnitOfWork, "__enter__", "UoW enter (pool checkout+BEGIN)")
     _wrap(uow_mod.SqlUnitOfWork, "__exit__", "UoW exit (ROLLBACK+checkin)")
     _wrap(sa_base.Connection, "_execute_context", "SQLAlchemy execute (compile+run)")
+    for module, owner, attr, phase in ORDER_PHASES:
+        _wrap_if_present(module, owner, attr, phase)
 
 
 def _client_and_cookie():
@@ -114,13 +132,14 @@ def main() -> int:
     ap.add_argument("scenarios")
     ap.add_argument("out_dir")
     ap.add_argument("--repeat", type=int, default=1000)
-    ap.add_argument("--keys", default="a,b,b2,c,d,e,f")
+    ap.add_argument("--keys", default="", help="comma-separated scenario keys (default: all measurable)")
     args = ap.parse_args()
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    doc = json.load(open(args.scenarios))
-    wanted = args.keys.split(",")
-    scenarios = [s for s in doc["scenarios"] if s["key"] in wanted]
+    with open(args.scenarios) as fh:
+        doc = json.load(fh)
+    scenarios = [s for s in doc["scenarios"] if not s.get("missing")
+                 and (not args.keys or s["key"] in args.keys.split(","))]
     _app, client = _client_and_cookie()
     summary = []
     for s in scenarios:

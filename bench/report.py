@@ -13,6 +13,7 @@ from pathlib import Path
 
 LIST_TARGET = (400.0, 30.0)   # req/s at least, p95 ms at most: list, search, filter, deep page, partial
 DETAIL_TARGET = 750.0         # req/s at least: detail page
+DETAIL_KEYS = ("e", "o-e")    # customer detail, purchase-order detail
 CPUS = 2
 # Server CPU ms/req of the peer on the reference box (2-vCPU AMD EPYC, /work/shared/bench-peer/README.md,
 # 2026-11-25), where the targets were set. The same peer measured in this run tells how fast this box is.
@@ -34,14 +35,14 @@ def rows_of(run_dir: Path) -> list[tuple[str, str, dict]]:
             continue
         label, fname, path, runs = (line.split("\t") + ["", "", ""])[:4]
         f = run_dir / fname
-        r = json.loads(f.read_text()) if f.exists() and f.stat().st_size else {"error": "no result"}
+        r = json.loads(f.read_text()) if fname and f.exists() and f.stat().st_size else {"error": "no result"}
         r["_runs"] = runs or "1"
         rows.append((label, path, r))
     return rows
 
 
 def target(key: str, r: dict) -> str:
-    if key == "e":
+    if key in DETAIL_KEYS:
         return f"≥{DETAIL_TARGET:.0f}/s: " + ("met" if r["rps"] >= DETAIL_TARGET else "MISSED")
     rps, p95 = LIST_TARGET
     ok = r["rps"] >= rps and r["p95_ms"] <= p95
@@ -71,6 +72,7 @@ def main(run_dir: str, peer_dir: str | None = None) -> int:
     doc = json.loads((d / "scenarios.json").read_text())
     meta = doc["meta"]
     keys = {s["label"]: s["key"] for s in doc["scenarios"]}
+    missing = [s for s in doc["scenarios"] if s.get("missing")]
     peer = Path(peer_dir) if peer_dir else None
     peer_env = json.loads((peer / "env.json").read_text()) if peer and (peer / "env.json").exists() else {}
     peer_meta = json.loads((peer / "meta.json").read_text()) if peer and (peer / "meta.json").exists() else {}
@@ -90,6 +92,16 @@ def main(run_dir: str, peer_dir: str | None = None) -> int:
         f"{meta['filter_owner_id']}: {meta['filter_matches']:,} leads; (d) rows "
         f"{meta['deep_page_first_row']:,}-{meta['deep_page_first_row'] + 49:,}; (e) id {meta['detail_id']}.",
     ]
+    if meta.get("orders"):
+        o = meta["orders"]
+        searches = "; ".join(f"{key} '{o[term]}' matches {o[hits]:,} orders (number, supplier or title LIKE)"
+                             for key, term, hits in (("(o-b)", "search_term", "search_matches"),
+                                                     ("(o-b2)", "search_term_zh", "search_matches_zh")) if o[term])
+        out.append(f"Houtai orders: {o['orders']:,} purchase orders. {searches}; (o-c) status={o['filter_status']} "
+                   f"+ supplier {o['filter_supplier']} (id {o['filter_supplier_id']}): {o['filter_matches']:,} "
+                   f"orders; (o-d) rows {o['deep_page_first_row']:,}-{o['deep_page_first_row'] + 49:,}; (o-e) "
+                   f"{o['detail_number']} (id {o['detail_id']}, {o['detail_lines']} lines, closed, with receipts "
+                   "and invoices; the first such order from the middle id on).")
     if peer_meta:
         out.append(f"Django data: {peer_meta.get('customers', 0):,} customers (seed {peer_meta.get('seed_seconds')} s when "
                    f"made), search '{peer_meta.get('search_term')}'"
@@ -101,6 +113,8 @@ def main(run_dir: str, peer_dir: str | None = None) -> int:
     for label, _path, r in rows_of(d):
         key = keys.get(label, "")
         out.append(line("Houtai", label, r, target(key, r) if "error" not in r else ""))
+    for s in missing:
+        out.append(f"| Houtai | {s['label']} | not measured: {s['missing']} |||||||||||")
     if peer:
         for label, _path, r in rows_of(peer):
             app, _, rest = label.partition(": ")
@@ -119,7 +133,8 @@ def main(run_dir: str, peer_dir: str | None = None) -> int:
     out += ["", "Paths:", ""]
     for s in doc["scenarios"]:
         hdr = f" with `{'`, `'.join(s['headers'])}`" if s["headers"] else ""
-        out.append(f"* {s['label']}: `{s['path']}`{hdr}")
+        out.append(f"* {s['label']}: `{s['path']}`{hdr}" + (" (not measured: page missing)" if s.get("missing")
+                                                           else ""))
     if peer:
         for label, path, _r in rows_of(peer):
             out.append(f"* {label}: `{path}`")

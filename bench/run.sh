@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Houtai web benchmark, side by side with the Django admin peer, in one run.
 #
-#   bench/run.sh                              # N=200000, 15 s per scenario, concurrency 8, 2 sync workers
-#   N=20000 DURATION=5 bench/run.sh           # quick smoke run
+#   bench/run.sh                              # N=200000 customers, N_ORDERS=200000 purchase orders, 15 s per
+#                                             # scenario, concurrency 8, 2 sync workers
+#   N=20000 N_ORDERS=20000 DURATION=3 bench/run.sh   # quick smoke run
 #   PEER=0 bench/run.sh                       # Houtai only
+#   N_ORDERS=0 bench/run.sh                   # customer scenarios only
 #
-# Env knobs: N, SEED, DURATION, WARMUP, CONCURRENCY, WORKERS, DEEP_PAGE, ENGINE, PEER, PEER_SRC,
+# Env knobs: N, N_ORDERS, SEED, DURATION, WARMUP, CONCURRENCY, WORKERS, DEEP_PAGE, ENGINE, PEER, PEER_SRC,
 #           ATTEMPTS, MAX_OTHER, QUIET_TIMEOUT (see "5. load").
 # Results: bench/results/<run-id>/{table.md,*.json,...} (bench/results/ is git-ignored). The seeded
-# database lives in bench/results/var-N<N>/ and is reused while it holds a complete seed for N.
+# database lives in bench/results/var-N<N>/ and is reused while it holds a complete seed for N customers
+# and N_ORDERS orders (orders are added to a complete customer seed that has none).
 # Every server started here is stopped by PID on exit (also on error or Ctrl-C).
 set -euo pipefail
 
@@ -17,6 +20,7 @@ ROOT=$(dirname "$BENCH")
 cd "$ROOT"
 
 N=${N:-200000}
+N_ORDERS=${N_ORDERS:-200000}      # purchase orders for the (o-…) scenarios; 0: none
 SEED=${SEED:-42}
 DURATION=${DURATION:-15}
 WARMUP=${WARMUP:-2}
@@ -90,42 +94,84 @@ if ! command -v wrk >/dev/null; then
 fi
 [ -r "$LOAD" ] || { log "no load generator at $LOAD (set PEER_SRC)"; exit 1; }
 
-# --- 1. database: reuse a complete seed for N, else migrate + seed -------------
-seed_complete() {
-    [ -f "$MARKER" ] && [ -f "$DB" ] || return 1
-    "$PY" - "$DB" "$MARKER" "$N" "$SEED" <<'EOF'
+# --- 1. database: reuse a complete seed for N (+ N_ORDERS), else migrate + seed ------
+# seed_state prints "complete", "customers" (customers complete, no procurement data yet) or "none".
+seed_state() {
+    [ -f "$MARKER" ] && [ -f "$DB" ] || { echo none; return; }
+    "$PY" - "$DB" "$MARKER" "$N" "$SEED" "$N_ORDERS" <<'EOF'
 import json, sqlite3, sys
-db, marker, n, seed = sys.argv[1], json.load(open(sys.argv[2])), int(sys.argv[3]), int(sys.argv[4])
+db, marker, (n, seed, n_orders) = sys.argv[1], json.load(open(sys.argv[2])), map(int, sys.argv[3:6])
 c = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-count = c.execute("SELECT count(*) FROM customers").fetchone()[0]
-owners = c.execute("SELECT count(*) FROM users WHERE username LIKE 'demo.%'").fetchone()[0]
-sys.exit(0 if (marker.get("n"), marker.get("seed"), count, owners) == (n, seed, n, 40) else 1)
+count = lambda sql: c.execute(sql).fetchone()[0]
+try:
+    customers = count("SELECT count(*) FROM customers")
+    owners = count("SELECT count(*) FROM users WHERE username LIKE 'demo.%'")
+except sqlite3.Error:
+    print("none"); sys.exit()
+try:  # a database from before the procurement schema has none of these tables
+    orders = count("SELECT count(*) FROM purchase_orders")
+    procurement = orders + count("SELECT count(*) FROM suppliers") + count("SELECT count(*) FROM requisitions")
+except sqlite3.Error:
+    orders = procurement = 0
+if (marker.get("n"), marker.get("seed"), customers, owners) != (n, seed, n, 40):
+    print("none")
+elif (marker.get("n_orders", 0), orders) == (n_orders, n_orders):
+    print("complete")
+else:
+    print("customers" if not procurement else "none")
 EOF
 }
-SEED_NOTE=
-if seed_complete; then
-    SEED_NOTE=$("$PY" -c 'import json,sys; print("reused seed from {date_utc}, which took {seed_seconds} s ({report})".format(**json.load(open(sys.argv[1]))))' "$MARKER")
-    log "database: $SEED_NOTE"
-    "$HOUTAI" migrate >/dev/null         # no-op unless a migration was added since
-else
-    log "database: no complete seed for N=$N in $HOUTAI_VAR; creating it"
-    rm -rf "$HOUTAI_VAR"                 # private to the bench: a fresh var dir, keys and DB
-    mkdir -p "$HOUTAI_VAR" && chmod 700 "$HOUTAI_VAR"
-    "$HOUTAI" migrate
-    t0=$(date +%s.%N)
-    SEED_REPORT=$("$HOUTAI" seed-demo --customers "$N" --seed "$SEED")
-    t1=$(date +%s.%N)
-    echo "$SEED_REPORT"
-    "$PY" - "$MARKER" "$N" "$SEED" "$t0" "$t1" "$SEED_REPORT" <<'EOF'
-import json, sys
+write_marker() {   # write_marker KEY_PREFIX SECONDS REPORT: the seed's figures, kept for the table
+    "$PY" - "$MARKER" "$N" "$SEED" "$N_ORDERS" "$@" <<'EOF'
+import json, os, sys
 from datetime import datetime, timezone
-marker, n, seed, t0, t1, report = sys.argv[1:7]
-json.dump({"n": int(n), "seed": int(seed), "seed_seconds": round(float(t1) - float(t0), 1), "report": report,
-           "date_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}, open(marker, "w"), indent=2)
+path, n, seed, n_orders, prefix, seconds, report = sys.argv[1:8]
+marker = json.load(open(path)) if os.path.exists(path) else {}
+marker.update({"n": int(n), "seed": int(seed), "n_orders": int(n_orders) if prefix else 0,
+               f"{prefix}seed_seconds": round(float(seconds), 1), f"{prefix}report": " ".join(report.splitlines()),
+               "date_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")})
+json.dump(marker, open(path, "w"), indent=2, ensure_ascii=False)
 EOF
-    SEED_NOTE=$("$PY" -c 'import json,sys; print("seeded in this run: {seed_seconds} s wall for houtai seed-demo ({report})".format(**json.load(open(sys.argv[1]))))' "$MARKER")
-    log "$SEED_NOTE"
+}
+timed_seed() {     # timed_seed KEY_PREFIX ARGS...: run houtai seed-demo, print its report, record it
+    local prefix=$1 t0 t1 report
+    shift
+    t0=$(date +%s.%N)
+    report=$("$HOUTAI" seed-demo "$@" --seed "$SEED")
+    t1=$(date +%s.%N)
+    echo "$report"
+    write_marker "$prefix" "$("$PY" -c 'import sys; print(float(sys.argv[2]) - float(sys.argv[1]))' "$t0" "$t1")" \
+        "$report"
+}
+STATE=$(seed_state)
+case $STATE in
+    complete)
+        log "database: reusing the complete seed in $HOUTAI_VAR"
+        "$HOUTAI" migrate >/dev/null ;;      # no-op unless a migration was added since
+    customers)
+        log "database: customers complete for N=$N; adding N_ORDERS=$N_ORDERS purchase orders"
+        "$HOUTAI" migrate >/dev/null ;;
+    *)
+        log "database: no complete seed for N=$N N_ORDERS=$N_ORDERS in $HOUTAI_VAR; creating it"
+        rm -rf "$HOUTAI_VAR"                 # private to the bench: a fresh var dir, keys and DB
+        mkdir -p "$HOUTAI_VAR" && chmod 700 "$HOUTAI_VAR"
+        "$HOUTAI" migrate
+        timed_seed "" --customers "$N" ;;
+esac
+if [ "$STATE" != complete ] && [ "$N_ORDERS" -gt 0 ]; then
+    timed_seed orders_ --customers 0 --orders "$N_ORDERS"
 fi
+SEED_NOTE=$("$PY" - "$MARKER" "$STATE" <<'EOF'
+import json, sys
+m, state = json.load(open(sys.argv[1])), sys.argv[2]
+parts = ["customers {seed_seconds} s ({report})".format(**m)]
+if m.get("n_orders"):
+    parts.append("orders {orders_seed_seconds} s ({orders_report})".format(**m))
+print(("reused seed from {date_utc}: " if state == "complete" else "seeded in this run, wall time of houtai "
+       "seed-demo: ").format(**m) + "; ".join(parts))
+EOF
+)
+log "$SEED_NOTE"
 
 RUN_ID=$(date -u +%Y%m%dT%H%M%SZ)
 RUN_DIR=$RESULTS/$RUN_ID
@@ -133,11 +179,11 @@ mkdir -p "$RUN_DIR"
 log "run $RUN_ID -> $RUN_DIR"
 
 "$PY" - "$RUN_DIR/env.json" "$RUN_ID" "$ENGINE" "$CONCURRENCY" "$DURATION" "$WARMUP" "$WORKERS" "$N" \
-    "$DB" "$SEED_NOTE" "$DEEP_PAGE" <<'EOF'
+    "$DB" "$SEED_NOTE" "$DEEP_PAGE" "$N_ORDERS" <<'EOF'
 import json, os, platform, shutil, sqlite3, subprocess, sys
 from datetime import datetime, timezone
 from importlib.metadata import version
-out, run_id, engine, c, d, w, workers, n, db, seed_note, deep = sys.argv[1:12]
+out, run_id, engine, c, d, w, workers, n, db, seed_note, deep, n_orders = sys.argv[1:13]
 model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 wrk = shutil.which("wrk") and subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split(" Copyright")[0].strip()
 git = lambda *a: subprocess.run(["git", *a], capture_output=True, text=True).stdout.strip()
@@ -147,7 +193,7 @@ json.dump({"run_id": run_id, "date_utc": datetime.now(timezone.utc).strftime("%Y
            "jinja2": version("jinja2"), "sqlalchemy": version("sqlalchemy"), "gunicorn": version("gunicorn"),
            "sqlite": sqlite3.sqlite_version, "engine": {"auto": wrk or "httpx", "wrk": wrk, "httpx": "httpx"}[engine],
            "concurrency": int(c), "duration_s": float(d), "warmup_s": float(w), "workers": int(workers),
-           "customers": int(n), "seed_note": seed_note, "db_mib": os.path.getsize(db) / 2**20,
+           "customers": int(n), "orders": int(n_orders), "seed_note": seed_note, "db_mib": os.path.getsize(db) / 2**20,
            "peer_deep_page": int(deep), "git_head": git("rev-parse", "--short", "HEAD"),
            "git_dirty": git("status", "--porcelain", "--", "src", "templates").splitlines()},
           open(out, "w"), indent=2)
@@ -220,7 +266,7 @@ fi
 log "signed in (session cookie in $COOKIE_FILE)"
 
 # --- 4. scenarios from the data, checked once over HTTP ----------------------------
-"$PY" "$BENCH/scenarios.py" pick "$DB" "$N" "$DEEP_PAGE" "$RUN_DIR/scenarios.json"
+"$PY" "$BENCH/scenarios.py" pick "$DB" "$N" "$DEEP_PAGE" "$RUN_DIR/scenarios.json" "$N_ORDERS"
 "$PY" "$BENCH/scenarios.py" verify "$BASE" "$COOKIE_FILE" "$RUN_DIR/scenarios.json"
 
 # --- 5. load: one load.py run per scenario ---------------------------------------
@@ -257,10 +303,14 @@ run_load() {   # run_load FILE LABEL PATH [load.py args...]
 N_SCEN=$("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["scenarios"]))' "$RUN_DIR/scenarios.json")
 for i in $(seq 0 $((N_SCEN - 1))); do
     mapfile -t S < <("$PY" -c 'import json,sys; s=json.load(open(sys.argv[1]))["scenarios"][int(sys.argv[2])]
-print(s["key"]); print(s["label"]); print(s["path"])
+print(s["key"]); print(s["label"]); print(s["path"]); print(s.get("missing", ""))
 for h in s["headers"]: print(h)' "$RUN_DIR/scenarios.json" "$i")
+    if [ -n "${S[3]}" ]; then           # the page is not in this build (scenarios.py verify said so)
+        log "scenario ${S[1]}: not measured (${S[3]})"
+        continue
+    fi
     hdr=()
-    for h in "${S[@]:3}"; do hdr+=(-H "$h"); done
+    for h in "${S[@]:4}"; do hdr+=(-H "$h"); done
     run_load "houtai_${S[0]}.json" "${S[1]}" "${S[2]}" --cookie-file "$COOKIE_FILE" "${hdr[@]}"
 done
 stop_server "$SERVER_PID"

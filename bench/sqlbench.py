@@ -2,12 +2,13 @@
 """The SQL of each scenario alone: capture what the app sends, re-run it on raw sqlite3, show plans.
 
     HOUTAI_VAR=bench/results/var-N200000 PYTHONPATH=src .venv/bin/python bench/sqlbench.py SCENARIOS.json \
-        [--keys a,b,b2,c,d,e,f] [--repeat 200] > OUT.txt
+        [--keys a,b,b2,c,d,e,f,o-a,...] [--repeat 200] > OUT.txt
 
 Each scenario's path is requested once in-process (Flask test client, bench administrator session
 started through the domain); every statement SQLAlchemy executes is captured with its parameters,
 then timed on a separate read-only sqlite3 connection (median of --repeat runs, all rows fetched)
-and shown with EXPLAIN QUERY PLAN. BEGIN/ROLLBACK and PRAGMAs are left out.
+and shown with EXPLAIN QUERY PLAN. BEGIN/ROLLBACK and PRAGMAs are left out. By default every scenario of the
+file is shown, except those verify marked missing.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from domain.identity.sessions import start_session
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("scenarios")
-    ap.add_argument("--keys", default="a,b,b2,c,d,e,f")
+    ap.add_argument("--keys", default="", help="comma-separated scenario keys (default: all measurable)")
     ap.add_argument("--repeat", type=int, default=200)
     args = ap.parse_args()
     doc = json.load(open(args.scenarios))
@@ -53,7 +54,7 @@ def main() -> int:
     raw = sqlite3.connect(f"file:{bootstrap.database_url().split('///', 1)[1]}?mode=ro", uri=True)
     raw.execute("PRAGMA cache_size=-32000")
     for s in doc["scenarios"]:
-        if s["key"] not in args.keys.split(","):
+        if s.get("missing") or (args.keys and s["key"] not in args.keys.split(",")):
             continue
         client.get(s["path"], headers=dict(h.split(": ", 1) for h in s["headers"]))  # warm
         captured.clear()

@@ -37,6 +37,7 @@ from adapters.keys import ENV_KEYS, load_key_ring, load_secret_key
 from adapters.rotation import RotationRefused, retire_old_keys, rotate_keys
 from adapters.schedule import run_daily
 from adapters.seed import seed_demo
+from adapters.seed_procurement import SeedRefused, refuse_if_seeded, seed_procurement
 from adapters.spreadsheets import XlsxFile
 from adapters.sqlalchemy.audit_guard import app_role_grants
 from adapters.sqlalchemy.engine import make_engine, reader
@@ -221,13 +222,29 @@ def setup_link_command(base_url: str) -> None:
     click.echo(f"  {base_url.rstrip('/')}/setup/{token}")
 
 
-@cli.command("seed-demo")
+@cli.command("seed-demo", with_appcontext=False)
 @click.option("--customers", "count", default=1000, show_default=True, help="How many demo customers.")
+@click.option("--orders", default=0, show_default=True,
+              help="How many demo purchase orders, with suppliers, budgets, requisitions, receipts and invoices "
+                   "around them (only into a database without procurement data).")
 @click.option("--seed", default=42, show_default=True, help="Random seed (same seed, same data).")
-def seed_demo_command(count: int, seed: int) -> None:
-    """Fill the database with realistic Chinese and English demo customers and follow-ups."""
-    report = seed_demo(make_engine(database_url()), count, seed, crypto_of(var_dir()))
-    click.echo(report)
+def seed_demo_command(count: int, orders: int, seed: int) -> None:
+    """Fill the database with realistic Chinese and English demo customers and follow-ups, and procurement."""
+    engine, crypto = make_engine(database_url()), crypto_of(var_dir())
+    try:
+        if orders > 0:
+            with reader(engine).connect() as connection:
+                refuse_if_seeded(connection)
+        if count > 0 or orders <= 0:
+            click.echo(seed_demo(engine, count, seed, crypto))
+        if orders > 0:
+            patterns = {kind: NumberPattern(number_patterns()[key], kind)
+                        for kind, (_, key) in NUMBER_SETTINGS.items()}
+            click.echo(seed_procurement(engine, orders, seed, crypto, patterns))
+    except SeedRefused as refused:
+        raise click.ClickException(str(refused)) from refused
+    finally:
+        engine.dispose()
 
 
 @cli.command("purge-sessions")

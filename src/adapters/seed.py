@@ -1,14 +1,17 @@
 """Demo data: realistic Chinese and English customers, owners in departments, follow-ups.
 
 Deterministic for a given seed. Demo owners get an unusable password hash, so they can own
-records but nobody can sign in as them: there are no default accounts.
+records but nobody can sign in as them: there are no default accounts. The procurement demo
+(adapters/seed_procurement.py) builds its people, names and credit codes with the helpers here.
 """
 
 import random
 import time
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from adapters.crypto.fields import FieldCrypto
 from adapters.sqlalchemy.tables import customers, departments, follow_ups, user_roles, users
@@ -40,10 +43,20 @@ NOTES = ("电话沟通了报价，客户希望下周再谈。", "Visited the pla
          "发送了产品手册和案例。", "WeChat: asked for the updated price list.", "客户对交期有顾虑，需要确认库存。",
          "Meeting with procurement; budget approved.")
 BATCH = 5000
+NO_LOGIN = "!demo-no-login"  # not a hash any password verifies against
+SALES_TEAMS = ("华东 East", "华南 South", "华北 North", "国际 International")
+
+
+class DemoPerson(NamedTuple):
+    id: int
+    department_id: int
+    role: str
 
 
 def seed_demo(engine: Engine, count: int, seed: int, crypto: FieldCrypto) -> str:
     """Insert `count` customers (plus owners and departments when missing); returns a one-line report."""
+    if count <= 0:
+        return "Seeded no customers."
     rng, started = random.Random(seed), time.perf_counter()
     with engine.begin() as connection:
         owners = _owners(connection, rng)
@@ -63,40 +76,56 @@ def seed_demo(engine: Engine, count: int, seed: int, crypto: FieldCrypto) -> str
     return f"Seeded {count} customers in {elapsed:.1f} s ({count / max(elapsed, 1e-9):,.0f} rows/s)."
 
 
-def _owners(connection, rng: random.Random) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
-    existing = list(connection.execute(select(users.c.id, users.c.department_id).where(
-        users.c.username.like("demo.%"))))
+def _owners(connection: Connection, rng: random.Random) -> list[DemoPerson]:
+    return demo_staff(connection, rng, "demo", "销售部 Sales", SALES_TEAMS, 10,
+                      lambda _team, member: "sales_manager" if member == 0 else "sales_rep")
+
+
+def demo_staff(connection: Connection, rng: random.Random, prefix: str, root_name: str, teams: Sequence[str],
+               members: int, role_of: Callable[[int, int], str]) -> list[DemoPerson]:
+    """The demo people named `prefix.<team>.<member>`, created with their department tree when none exists yet."""
+    held_role = select(func.min(user_roles.c.role)).where(user_roles.c.user_id == users.c.id).scalar_subquery()
+    existing = list(connection.execute(select(users.c.id, users.c.department_id, held_role).where(
+        users.c.username.like(f"{prefix}.%")).order_by(users.c.id)))
     if existing:
-        return [(r.id, r.department_id) for r in existing]
-    root = connection.execute(insert(departments).values(name="销售部 Sales", path="/").returning(
-        departments.c.id)).scalar_one()
-    connection.execute(departments.update().where(departments.c.id == root).values(path=f"/{root}/"))
-    owners = []
-    for index, team in enumerate(("华东 East", "华南 South", "华北 North", "国际 International")):
-        dept = connection.execute(insert(departments).values(name=team, parent_id=root, path="").returning(
-            departments.c.id)).scalar_one()
-        connection.execute(departments.update().where(departments.c.id == dept).values(path=f"/{root}/{dept}/"))
-        for member in range(10):
-            name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
-            role = "sales_manager" if member == 0 else "sales_rep"
+        return [DemoPerson(user_id, department_id, held or "") for user_id, department_id, held in existing]
+    root = _department(connection, root_name, None, "/")
+    people = []
+    for index, team in enumerate(teams):
+        dept = _department(connection, team, root, f"/{root}/")
+        for member in range(members):
+            name = person_name(rng)
+            role = role_of(index, member)
             user_id = connection.execute(insert(users).values(
-                username=f"demo.{index}.{member}", display_name=name, password_hash="!demo-no-login",
+                username=f"{prefix}.{index}.{member}", display_name=name, password_hash=NO_LOGIN,
                 department_id=dept, is_active=True, totp_confirmed=False, failed_logins=0,
                 created_at=datetime.now(UTC)).returning(users.c.id)).scalar_one()
             connection.execute(insert(user_roles).values(user_id=user_id, role=role))
-            owners.append((user_id, dept))
-    return owners
+            people.append(DemoPerson(user_id, dept, role))
+    return people
 
 
-def _customer(rng: random.Random, owners: list[tuple[int, int]], codes: set[str], now: datetime, index: int,
+def _department(connection: Connection, name: str, parent: int | None, parent_path: str) -> int:
+    dept = connection.execute(insert(departments).values(name=name, parent_id=parent, path="").returning(
+        departments.c.id)).scalar_one()
+    connection.execute(departments.update().where(departments.c.id == dept).values(path=f"{parent_path}{dept}/"))
+    return int(dept)
+
+
+def person_name(rng: random.Random) -> str:
+    """A Chinese personal name: surname + two given characters."""
+    return rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+
+
+def _customer(rng: random.Random, owners: list[DemoPerson], codes: set[str], now: datetime, index: int,
               count: int) -> dict[str, object]:
     chinese = rng.random() < 0.5
-    owner_id, department_id = rng.choice(owners)
+    owner_id, department_id, _role = rng.choice(owners)
     created = now - timedelta(days=6 * 365) * (1 - index / max(count, 1)) - timedelta(seconds=rng.randint(0, 3600))
     name = _chinese_name(rng) if chinese else _english_name(rng)
     return {
         "name": name, "name_key": name_key(name),
-        "credit_code": _credit_code(rng, codes) if chinese or rng.random() < 0.2 else None,
+        "credit_code": credit_code(rng, codes) if chinese or rng.random() < 0.2 else None,
         "industry": rng.choice(INDUSTRIES), "region": rng.choice(REGIONS[:17] if chinese else REGIONS[17:]),
         "stage": rng.choices(list(CustomerStage), weights=(4, 3, 2, 1))[0].value,
         "owner_id": owner_id, "department_id": department_id,
@@ -122,7 +151,8 @@ def _english_name(rng: random.Random) -> str:
     return f"{rng.choice(WORDS_EN)} {rng.choice(WORDS_EN)} {rng.choice(TRADES_EN)} {rng.choice(FORMS_EN)}"
 
 
-def _credit_code(rng: random.Random, taken: set[str]) -> str:
+def credit_code(rng: random.Random, taken: set[str]) -> str:
+    """A unified social credit code valid by its check character and not in `taken` (which it joins)."""
     while True:
         body = "91" + f"{rng.randint(110000, 659999)}" + "".join(rng.choice(ALPHABET) for _ in range(9))
         code = body + check_character(body)
@@ -131,7 +161,7 @@ def _credit_code(rng: random.Random, taken: set[str]) -> str:
             return code
 
 
-def _follow_ups(rng: random.Random, owners: list[tuple[int, int]], first_id: int, count: int,
+def _follow_ups(rng: random.Random, owners: list[DemoPerson], first_id: int, count: int,
                 now: datetime) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for customer_id in range(first_id, first_id + count, 10):
