@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time as clock_time, timedelta
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, Decimal
 from itertools import pairwise
 from operator import itemgetter
 from typing import Any, TypeVar
@@ -93,8 +93,10 @@ from adapters.sqlalchemy.tables import (
 )
 from domain.customers.models import REGIONS
 from domain.customers.names import name_key
+from domain.invoicing.matching import LineFacts, match_line
 from domain.invoicing.models import InvoiceStatus
 from domain.procurement.amounts import LineAmounts, estimated_amount, line_amounts, money, totals
+from domain.procurement.tolerances import Tolerances
 from domain.purchasing.models import OrderStatus
 from domain.requisitions.models import RequisitionStatus
 from domain.shared.numbering import NumberPattern
@@ -106,7 +108,6 @@ YEARS = 4  # the history spans this many years up to today
 LINK_SHARE = 0.25  # chance that an order goes to an approved requisition waiting for one
 ZERO = Decimal("0.00")  # money
 NONE = Decimal(0)  # a quantity
-PRICE_TOLERANCE = Decimal("2.00")  # percent: the invoice price tolerance procurement settings start with
 PRIVATE = "_seed"  # a row's key for the seeder's own bookkeeping, dropped before the insert
 T = TypeVar("T")
 
@@ -913,25 +914,12 @@ class _Seeder:
 
 
 def _match(quantity: Decimal, unit_price: Decimal, line: dict[str, Any], accepted: Decimal) -> tuple[str, Any]:
-    """An invoice line's three-way match and its detail, in the shape domain.invoicing.matching.match_line stores
-    (the receiving slice; its pages read these keys), with the default tolerances: 0 % quantity, 2 % price.
-    After the merge this should call match_line itself."""
-    before, order_price = line["invoiced_quantity"], line["unit_price"]
-    total = before + quantity
-    price_limit = order_price + order_price * PRICE_TOLERANCE / 100
-    issues = []
-    if total > accepted:  # quantity limit = accepted × (1 + 0 %)
-        issues.append("not_received" if not accepted else "quantity_over")
-    if unit_price > price_limit:
-        issues.append("price_over")
-    difference = None if not order_price else str(((unit_price - order_price) * 100 / order_price).quantize(
-        Decimal("0.1"), ROUND_HALF_UP))
-    return (issues[0] if issues else "matched"), {
-        "quantity": _plain(quantity), "accepted": _plain(accepted), "invoiced_before": _plain(before),
-        "invoiced_total": _plain(total), "quantity_limit": _plain(accepted), "quantity_tolerance": "0.00",
-        "unit_price": _plain(unit_price), "order_price": _plain(order_price), "price_limit": _plain(price_limit),
-        "price_tolerance": f"{PRICE_TOLERANCE:.2f}", "price_difference": difference, "tax_rate": line["tax_rate"],
-        "order_tax_rate": line["tax_rate"], "issues": issues}
+    """An invoice line's three-way match and its detail, as recording the invoice would store it (default
+    tolerances)."""
+    found = match_line(quantity, unit_price, line["tax_rate"],
+                       LineFacts(accepted, line["invoiced_quantity"], line["unit_price"], line["tax_rate"]),
+                       Tolerances())
+    return found.status.value, found.detail
 
 
 def _plain(value: Decimal) -> str:

@@ -48,15 +48,13 @@ from domain.procurement.amounts import line_amounts
 from domain.shared.numbering import DEFAULT_PATTERNS, NumberPattern, next_number
 from domain.shared.paging import decode_cursor
 from domain.shared.sensitive import SensitiveKind
+from domain.suppliers.models import CATEGORIES
 from tests.integration.conftest import wipe
 
 ORDERS = 300
 ROOT = Path(__file__).resolve().parents[2]
 SEED = 7
 NOW = datetime(2026, 6, 15, 8, 30, tzinfo=UTC)
-# domain.suppliers.models.CATEGORIES of the suppliers slice: the seed must only use these.
-SUPPLIER_CATEGORIES = {"raw_materials", "components", "equipment", "it_software", "services", "logistics",
-                       "office_supplies", "construction", "other"}
 PATTERNS = {kind: NumberPattern(text, kind) for kind, text in DEFAULT_PATTERNS.items()}
 
 
@@ -240,7 +238,7 @@ def test_suppliers_are_valid_sealed_and_only_qualified_ones_get_new_orders(seede
                                                                           crypto: FieldCrypto) -> None:
     rows = _rows(seeded, suppliers)
     assert len({row.name_key for row in rows}) == len(rows)
-    assert {row.category for row in rows} <= SUPPLIER_CATEGORIES
+    assert {row.category for row in rows} <= set(CATEGORIES)
     assert any(row.name.isascii() for row in rows) and any(not row.name.isascii() for row in rows)
     for row in rows:
         assert row.credit_code is None or is_valid_credit_code(row.credit_code)
