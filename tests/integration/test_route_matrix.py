@@ -443,6 +443,50 @@ class World:
                 {"r": new_id})
         return str(new_id)
 
+    def public_id(self) -> str:
+        return secrets.token_hex(16)
+
+    def filename(self) -> str:
+        return "css/app.css"
+
+    def supplier_id(self) -> str:
+        """A pending supplier (so "qualify" is allowed) made by the buyer, with a purchase contract of the buyer's
+        (the supplier master has no record scope)."""
+        buyer = self.users["buyer"].user_id
+        with self.engine.begin() as connection:
+            supplier = connection.execute(text(
+                "INSERT INTO suppliers (name, name_key, category, status, region, address, payment_terms, notes, "
+                "bank_name, created_by, created_at, updated_at, version) VALUES (:name, :name, 'components', "
+                "'pending', 'other', '', '', '', '', :by, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1) RETURNING id"),
+                {"name": "Matrix supplier " + secrets.token_hex(4), "by": buyer}).scalar()
+            connection.execute(text(
+                "INSERT INTO contracts (number, title, supplier_id, amount, currency, owner_id, department_id, "
+                "payment_terms, notes, status, amendment, created_by, created_at, updated_at, version) VALUES "
+                "(:number, 'Matrix purchase', :supplier, 500, 'CNY', :owner, :dept, '', '', 'draft', 0, :owner, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"),
+                {"number": "P-" + secrets.token_hex(6), "supplier": supplier, "owner": buyer, "dept": self.department})
+        return str(supplier)
+
+    def supplier_contact_id(self) -> str:
+        """A contact of the supplier the URL's <supplier_id> just made."""
+        with self.engine.begin() as connection:
+            return str(connection.execute(text(
+                "INSERT INTO supplier_contacts (supplier_id, name, title, notes, created_at, updated_at, version) "
+                "VALUES ((SELECT max(id) FROM suppliers), 'Matrix contact', '', '', CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP, 1) RETURNING id")).scalar())
+
+    def document_id(self) -> str:
+        """A document with a file, of the supplier the URL's <supplier_id> just made."""
+        with self.engine.begin() as connection:
+            return str(connection.execute(text(
+                "INSERT INTO supplier_documents (supplier_id, kind, title, number, expires_on, file_id, filename, "
+                "content_type, size, sha256, uploaded_by, uploaded_at) VALUES ((SELECT max(id) FROM suppliers), "
+                "'business_licence', 'Matrix', '', CURRENT_DATE, :file, 'matrix.pdf', 'application/pdf', :size, :sha, "
+                ":by, CURRENT_TIMESTAMP) RETURNING id"),
+                {"file": self.deps.files.put(PDF), "size": len(PDF), "sha": "0" * 64,
+                 "by": self.users["buyer"].user_id}).scalar())
+
+
     def order_id(self) -> str:
         """A sent purchase order of the buyer (in the sales department) with one line."""
         buyer = self.users["buyer"]
