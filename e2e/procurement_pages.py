@@ -38,6 +38,22 @@ def number_in(locator: Locator, kind: str) -> str:
     return found.group(0)
 
 
+class Screen:
+    """A page reached by its address; `open` checks it arrived by its main heading."""
+
+    path = "/"
+    heading_name = ""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    @classmethod
+    def open(cls, page: Page) -> Self:
+        page.goto(cls.path)
+        expect(page.get_by_role("heading", name=cls.heading_name, level=1)).to_be_visible()
+        return cls(page)
+
+
 class RecordPage:
     """A record's page: its heading (number and status badge) and its facts (a <dl> of label and value)."""
 
@@ -60,19 +76,16 @@ class RecordPage:
         return self.page.locator(f"dl.facts dt:text-is('{label}') + dd")
 
 
-class RequisitionForm:
+class RequisitionForm(Screen):
     """/requisitions/new: the header, then the keyboard line table whose totals the server computes."""
 
+    path = "/requisitions/new"
+    heading_name = "New requisition"
+
     def __init__(self, page: Page) -> None:
-        self.page = page
+        super().__init__(page)
         self.totals = page.get_by_role("region", name="Totals")
         self.rows = page.locator("tr[data-line]:visible")
-
-    @classmethod
-    def open(cls, page: Page) -> Self:
-        page.goto("/requisitions/new")
-        expect(page.get_by_role("heading", name="New requisition")).to_be_visible()
-        return cls(page)
 
     def fill_header(self, title: str, purpose: str, needed_by: str, budget: str) -> None:
         expect(self.page.get_by_label("Title")).to_be_focused()
@@ -125,17 +138,15 @@ class RequisitionPage(RecordPage):
         expect(self.heading).to_contain_text("Waiting for approval")
 
 
-class ApprovalInbox:
+class ApprovalInbox(Screen):
     """/approvals: j / k move between tasks, a approves the current one after the confirmation."""
 
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.tasks = page.get_by_role("article")
+    path = "/approvals"
+    heading_name = "Approvals waiting for me"
 
-    @classmethod
-    def open(cls, page: Page) -> Self:
-        page.goto("/approvals")
-        return cls(page)
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.tasks = page.get_by_role("article")
 
     def approve_by_keyboard(self, title: str) -> None:
         expect(self.tasks).to_have_count(1)
@@ -153,20 +164,17 @@ class BudgetPage(RecordPage):
         self.ledger = page.get_by_role("region", name="Ledger").locator("tbody tr")
 
 
-class OrderBoard:
+class OrderBoard(Screen):
     """/purchase-orders/new: approved requisition lines (j / k / x) and the supplier to order them from."""
 
+    path = "/purchase-orders/new"
+    heading_name = "New purchase order"
+
     def __init__(self, page: Page) -> None:
-        self.page = page
+        super().__init__(page)
         self.boxes = page.locator("input[data-row-select]")
         self.selected = page.locator("[data-selected-count]")
         self.suppliers = page.locator("#supplier-choices input[type=radio]")
-
-    @classmethod
-    def open(cls, page: Page) -> Self:
-        page.goto("/purchase-orders/new")
-        expect(page.get_by_role("heading", name="New purchase order")).to_be_visible()
-        return cls(page)
 
     def select_every_line_by_keyboard(self) -> None:
         expect(self.boxes).to_have_count(2)
@@ -297,18 +305,15 @@ class InvoicePage(RecordPage):
         return int(found.group(1))
 
 
-class ExceptionQueue:
+class ExceptionQueue(Screen):
     """/invoices/exceptions: j / k move between invoices, a goes to the reason for accepting, Ctrl+Enter sends."""
 
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.badge = page.get_by_role("link", name=re.compile(r"^Exceptions"))
+    path = "/invoices/exceptions"
+    heading_name = "Invoices waiting for a decision"
 
-    @classmethod
-    def open(cls, page: Page) -> Self:
-        page.goto("/invoices/exceptions")
-        expect(page.get_by_role("heading", name="Invoices waiting for a decision")).to_be_visible()
-        return cls(page)
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.badge = page.get_by_role("link", name=re.compile(r"^Exceptions"))
 
     def item(self, invoice_number: str) -> Locator:
         """The invoice's place in the queue, waiting or (after a decision) saying how it was resolved."""
@@ -328,18 +333,15 @@ class ExceptionQueue:
         return resolved
 
 
-class AuditTrail:
+class AuditTrail(Screen):
     """/audit, narrowed with its filters (the results follow as you choose, by htmx)."""
 
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.rows = page.locator("#audit-results tbody tr")
+    path = "/audit"
+    heading_name = "Audit trail"
 
-    @classmethod
-    def open(cls, page: Page) -> Self:
-        page.goto("/audit")
-        expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
-        return cls(page)
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.rows = page.locator("#audit-results tbody tr")
 
     def narrow_to(self, entity: str, entity_id: int) -> None:
         self.page.get_by_label("Record type").select_option(entity)
