@@ -3,11 +3,15 @@
 import contextlib
 import os
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 import pyotp
 from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page
 from sqlalchemy import Engine, text
 
+from domain.approvals.records import ApprovalRule, RuleStep
+from domain.budgets.models import Budget, BudgetPolicy
 from domain.identity.models import User
 from web.deps import Dependencies
 
@@ -59,13 +63,39 @@ class LiveServer:
                 "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :o, 1) RETURNING id"),
                 {"n": name, "o": owner, "d": department_id}).scalar_one())
 
-    def add_department(self, name: str) -> int:
+    def add_department(self, name: str, parent: int | None = None) -> int:
+        with self.deps.uow() as uow:
+            department = uow.departments.add(name, parent)
+            uow.commit()
+        assert department.id is not None
+        return department.id
+
+    def make_manager(self, username: str, department_id: int) -> None:
         with self.engine.begin() as connection:
-            new_id = connection.execute(text("INSERT INTO departments (name, path) VALUES (:n, '') RETURNING id"),
-                                        {"n": name}).scalar_one()
-            connection.execute(text("UPDATE departments SET path = :p WHERE id = :id"),
-                               {"p": f"/{new_id}/", "id": new_id})
-        return int(new_id)
+            connection.execute(text("UPDATE departments SET manager_id = (SELECT id FROM users WHERE username = :u) "
+                                    "WHERE id = :d"), {"u": username, "d": department_id})
+
+    def add_approval_rule(self, document_type: str, department_id: int | None, *steps: RuleStep) -> int:
+        """A rule for every amount of `document_type` in the department's subtree (None: company-wide)."""
+        with self.deps.uow() as uow:
+            rule_id = uow.approvals.add_rule(ApprovalRule(None, f"{document_type} e2e", document_type, department_id,
+                                                          Decimal(0), None, list(steps)))
+            uow.commit()
+        return rule_id
+
+    def add_budget(self, department_id: int, code: str, name: str, amount: str, created_by: int) -> int:
+        """A stop budget of the department for this calendar year."""
+        year, now = date.today().year, self.deps.clock.now()
+        with self.deps.uow() as uow:
+            budget_id = uow.budgets.add(Budget(None, department_id, code, name, date(year, 1, 1), date(year, 12, 31),
+                                               Decimal(amount), BudgetPolicy.STOP, created_by, now, now))
+            uow.commit()
+        return budget_id
+
+    def user_id(self, username: str) -> int:
+        with self.engine.connect() as connection:
+            return int(connection.execute(text("SELECT id FROM users WHERE username = :u"),
+                                          {"u": username}).scalar_one())
 
     def audit_actions(self) -> list[str]:
         """The audit trail's actions, oldest first (to check why the app refused something)."""

@@ -37,10 +37,10 @@ def test_partial_receipt_invoice_above_tolerance_resolved_by_finance(
 ) -> None:
     buying = live_server.add_department("Purchasing 采购部")
     keys = {name: Authenticator(live_server.seed_user(name, role, buying, PASSWORD))
-            for name, role in (("bo.buyer", "buyer"), ("cai.clerk", "finance"), ("chen.controller", "finance"))}
-    order_id = _sent_order(live_server, "bo.buyer")
+            for name, role in (("bai.buyer", "buyer"), ("cai.clerk", "finance"), ("chen.controller", "finance"))}
+    order_id = _sent_order(live_server, "bai.buyer")
 
-    _sign_in(people["buyer"], "bo.buyer", keys["bo.buyer"])
+    _sign_in(people["buyer"], "bai.buyer", keys["bai.buyer"])
     _receive_part_by_keyboard(people["buyer"], order_id)
     _sign_in(people["clerk"], "cai.clerk", keys["cai.clerk"])
     _invoice_above_tolerance(people["clerk"], order_id)

@@ -48,7 +48,7 @@ def test_register_warn_document_qualify_reveal_and_search(manager_page: tuple[Pa
 
     register_by_keyboard(page)
     supplier_url = page.url
-    expect(page.locator("#supplier-orders")).to_contain_text("No purchase orders to show.")
+    expect(page.locator("#supplier-orders")).to_contain_text("No purchase orders with this supplier that you can see.")
     warned_about_a_similar_name(page)
     add_a_licence_that_expires_soon(page, supplier_url)
     qualify(page, supplier_url)

@@ -103,6 +103,18 @@ class TestFilters:
 
         assert rows_of(signed_in.get("/audit?action=customer.*").text) == 3
 
+    def test_the_form_shows_the_record_type_it_filters_by_procurement_included(self, signed_in: FlaskClient,
+                                                                              uow: SqlUnitOfWork) -> None:
+        record(uow, "supplier_invoice.accepted", entity_type="supplier_invoice", entity_id="3")
+        record(uow, "saved_view.created", entity_type="saved_view", entity_id="4")
+
+        page = signed_in.get("/audit?entity=supplier_invoice")
+        typed = signed_in.get("/audit?entity=saved_view")
+
+        assert rows_of(page.text) == 1 and '<option value="supplier_invoice" selected>' in page.text
+        assert '<option value="supplier_invoice.*">' in page.text and '<option value="purchase_order">' in page.text
+        assert rows_of(typed.text) == 1 and '<option value="saved_view" selected>' in typed.text  # kept, not "Any"
+
     def test_dates_are_whole_utc_days(self, signed_in: FlaskClient) -> None:
         assert rows_of(signed_in.get("/audit?from=2026-11-27&to=2026-11-27").text) == 2
         assert rows_of(signed_in.get("/audit?from=2026-11-28&to=2026-11-30").text) == 1

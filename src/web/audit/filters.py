@@ -9,13 +9,16 @@ from web.listing import query_string
 
 AUDIT_KEYS = ("actor", "action", "entity", "entity_id", "from", "to")
 # Offered in the action filter; any well-formed action still filters when typed into the URL.
-ACTION_FAMILIES = ("access", "audit", "customer", "department", "followup", "login", "logout", "mfa", "reauth",
-                   "role", "session", "setup", "user")
+ACTION_FAMILIES = ("access", "approval", "audit", "budget", "contract", "customer", "department", "followup",
+                   "goods_receipt", "login", "logout", "mfa", "purchase_order", "reauth", "requisition", "role",
+                   "session", "setup", "supplier", "supplier_invoice", "user")
 KNOWN_ACTIONS = ("access.denied", "audit.exported", "customer.archived", "customer.created", "customer.updated",
                  "followup.created", "login.failed", "login.locked", "login.password_accepted", "login.succeeded",
                  "mfa.enrolled", "mfa.failed", "mfa.replay_refused", "mfa.verified", "reauth.succeeded",
                  "setup.link_issued", "user.created")
-ENTITY_TYPES = ("customer", "user", "department", "role", "session")
+# Offered in the record type filter; any other well-formed type typed into the URL stays selected in the form.
+ENTITY_TYPES = ("customer", "user", "department", "role", "session", "contract", "supplier", "budget", "requisition",
+                "purchase_order", "goods_receipt", "supplier_invoice")
 _ACTION = re.compile(r"[a-z_]+(\.[a-z_]+)*(\.\*)?")
 _ENTITY = re.compile(r"[a-z_]{1,32}")
 
