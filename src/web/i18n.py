@@ -293,7 +293,7 @@ def init_babel(app: Flask, translations: str) -> None:
     # Flask-Babel looks the catalogue up again for every string; a page has dozens of them.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: _catalogue().ugettext(s), ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),
-        newstyle=True)
+        pgettext=lambda c, s: _catalogue().upgettext(c, s), newstyle=True)
 
 
 def _catalogue() -> NullTranslations:

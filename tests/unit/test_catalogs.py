@@ -3,7 +3,7 @@
 Plain pytest on the .pot/.po text (no Flask app, no compiled .mo). The messages are re-extracted with the same
 babel.cfg that pybabel uses, so a wrapped string that was never extracted fails here too. To fix a failure:
 
-    .venv/bin/pybabel extract -F babel.cfg --no-location --omit-header --sort-output --no-wrap \
+    .venv/bin/pybabel extract -F babel.cfg --no-location --omit-header --sort-output --no-wrap --ignore-dirs '.*' \
         -o translations/messages.pot .
     .venv/bin/pybabel update -i translations/messages.pot -d translations -D messages --no-wrap \
         --ignore-pot-creation-date
@@ -38,13 +38,21 @@ def catalog_path(language: str) -> Path:
     return TRANSLATIONS / str(Locale.parse(language)) / "LC_MESSAGES" / "messages.po"
 
 
+def not_hidden(directory: str) -> bool:
+    """Babel's directory filter for `--ignore-dirs '.*'`: only dot directories are skipped."""
+    return not Path(directory).name.startswith(".")
+
+
 @cache
 def extracted_pot() -> str:
-    """What `pybabel extract -F babel.cfg --no-location --omit-header --sort-output --no-wrap .` writes."""
+    """What `pybabel extract -F babel.cfg --no-location --omit-header --sort-output --no-wrap --ignore-dirs '.*' .`
+    writes. Without --ignore-dirs, Babel skips every directory whose name starts with "_" (templates/_macros,
+    templates/_contacts), so their strings would silently stay English."""
     with open(ROOT / "babel.cfg", encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config, "babel.cfg")
     catalog = Catalog()
-    for _filename, _lineno, message, comments, context in extract_from_dir(str(ROOT), method_map, options_map):
+    for _filename, _lineno, message, comments, context in extract_from_dir(
+            str(ROOT), method_map, options_map, directory_filter=not_hidden):
         catalog.add(message, None, auto_comments=comments, context=context)
     out = io.BytesIO()
     write_po(out, catalog, no_location=True, omit_header=True, sort_output=True, width=None)
@@ -76,6 +84,11 @@ def test_pot_is_up_to_date_with_the_sources() -> None:
 
 def test_the_sources_have_messages() -> None:
     assert len(list(source_messages())) > 50
+
+
+def test_templates_in_underscore_directories_are_extracted() -> None:
+    """templates/_macros/sensitive.html holds the reveal button of every masked field."""
+    assert any(message.id == "Reveal" for message in source_messages())
 
 
 @pytest.mark.parametrize("language", sorted(LANGUAGES))

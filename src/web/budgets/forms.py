@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l, lazy_pgettext
 from werkzeug.datastructures import MultiDict
 
 from domain.budgets.errors import BudgetExceeded
@@ -16,7 +16,7 @@ FIELDS = ("department_id", "code", "name", "period_start", "period_end", "amount
 POLICIES = {"stop": _l("Stop: refuse commitments beyond the amount"),
             "warn": _l("Warn: allow them, with a warning")}
 POLICY_NAMES = {"stop": _l("Stop"), "warn": _l("Warn")}
-FIELD_NAMES = {"department_id": _l("Department"), "code": _l("Code"), "name": _l("Name"),
+FIELD_NAMES = {"department_id": _l("Department"), "code": lazy_pgettext("budget", "Code"), "name": _l("Name"),
                "period_start": _l("Period from"), "period_end": _l("Period to"),
                "amount": _l("Amount (tax included)"), "policy": _l("When exceeded"), "active": _l("Active"),
                "committed": _l("Committed"), "remaining": _l("Remaining")}
