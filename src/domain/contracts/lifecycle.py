@@ -9,9 +9,9 @@ from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
 
-from domain.contracts.errors import InvalidTransition
 from domain.contracts.models import Contract, ContractStatus as S
 from domain.shared.errors import ValidationFailed
+from domain.shared.lifecycle import StateMachine
 
 
 class Action(StrEnum):
@@ -52,23 +52,16 @@ REFUSALS: dict[Action, str] = {
 }
 
 
-def allowed(status: S, action: Action) -> bool:
-    """Whether `action` may be taken on a contract in `status`."""
-    return (status, action) in TRANSITIONS
-
-
-def ensure(status: S, action: Action) -> None:
-    """Raise InvalidTransition, with the refusal's message code, unless `action` is allowed in `status`."""
-    if not allowed(status, action):
-        raise InvalidTransition(REFUSALS[action])
+LIFECYCLE: StateMachine[S, Action] = StateMachine(TRANSITIONS, REFUSALS)
+allowed, ensure = LIFECYCLE.allowed, LIFECYCLE.ensure
 
 
 def transition(contract: Contract, action: Action, *, now: datetime, reason: str = "") -> Contract:
     """The contract after `action`, one version later; raises InvalidTransition, or ValidationFailed for a
     termination without a reason."""
-    ensure(contract.status, action)
+    status = LIFECYCLE.next_status(contract.status, action)
     if action is Action.TERMINATE and not reason.strip():
         raise ValidationFailed({"reason": "required"})
     end_reason = reason.strip() if action is Action.TERMINATE else contract.end_reason
-    return replace(contract, status=TRANSITIONS[(contract.status, action)], updated_at=now,
+    return replace(contract, status=status, updated_at=now,
                    version=contract.version + 1, end_reason=end_reason)

@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.purchasing.models import OrderStatus as S, PurchaseOrder
-from domain.shared.errors import InvalidTransition
+from domain.shared.lifecycle import StateMachine
 
 
 class Action(StrEnum):
@@ -55,23 +55,14 @@ REFUSALS: dict[Action, str] = {
 }
 
 
-def allowed(status: S, action: Action) -> bool:
-    """Whether `action` may be taken on an order in `status`."""
-    return (status, action) in TRANSITIONS
-
-
-def ensure(status: S, action: Action) -> None:
-    """Raise InvalidTransition, with the refusal's message code, unless `action` is allowed in `status`."""
-    if not allowed(status, action):
-        raise InvalidTransition(REFUSALS[action])
+LIFECYCLE: StateMachine[S, Action] = StateMachine(TRANSITIONS, REFUSALS)
+allowed, ensure = LIFECYCLE.allowed, LIFECYCLE.ensure
 
 
 def next_status(status: S, action: Action, *, fully_received: bool = False) -> S:
     """The status after `action`; a receipt that completes every line leads to RECEIVED."""
-    ensure(status, action)
-    if action is Action.RECEIVE and fully_received:
-        return S.RECEIVED
-    return TRANSITIONS[(status, action)]
+    following = LIFECYCLE.next_status(status, action)
+    return S.RECEIVED if action is Action.RECEIVE and fully_received else following
 
 
 def transition(order: PurchaseOrder, action: Action, *, now: datetime, fully_received: bool = False) -> PurchaseOrder:

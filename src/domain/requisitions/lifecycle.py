@@ -44,14 +44,7 @@ LIFECYCLE: StateMachine[S, Action] = StateMachine({
 REASON_MAX = 1000
 
 
-def allowed(status: S, action: Action) -> bool:
-    """Whether `action` may be taken on a requisition in `status` (the page offers only these)."""
-    return LIFECYCLE.allowed(status, action)
-
-
-def ensure(status: S, action: Action) -> None:
-    """Raise InvalidTransition with the refusal's message code unless `action` is allowed in `status`."""
-    LIFECYCLE.ensure(status, action)
+allowed, ensure = LIFECYCLE.allowed, LIFECYCLE.ensure  # the page offers only the allowed actions
 
 
 def transition(requisition: Requisition, action: Action, *, now: datetime, reason: str = "") -> Requisition:

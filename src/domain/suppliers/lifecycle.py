@@ -7,7 +7,8 @@ be qualified anew). Only `qualified` is orderable.
 
 from enum import StrEnum
 
-from domain.shared.errors import InvalidTransition, ValidationFailed
+from domain.shared.errors import ValidationFailed
+from domain.shared.lifecycle import StateMachine
 from domain.suppliers.models import SupplierStatus as S
 
 REASON_MAX = 1000
@@ -42,9 +43,8 @@ EVENTS = {StatusAction.QUALIFY: "supplier.qualified", StatusAction.SUSPEND: "sup
           StatusAction.BLACKLIST: "supplier.blacklisted", StatusAction.RESTORE: "supplier.restored"}
 
 
-def allowed(status: S, action: StatusAction) -> bool:
-    """Whether `action` may be taken on a supplier in `status`."""
-    return (status, action) in TRANSITIONS
+LIFECYCLE: StateMachine[S, StatusAction] = StateMachine(TRANSITIONS, REFUSALS)
+allowed = LIFECYCLE.allowed
 
 
 def available(status: S) -> list[StatusAction]:
@@ -58,11 +58,10 @@ def next_status(status: S, action: StatusAction, reason: str) -> tuple[S, str | 
     Raises InvalidTransition when the status does not allow the action, ValidationFailed when a required
     reason is missing or too long.
     """
-    if not allowed(status, action):
-        raise InvalidTransition(REFUSALS[action])
+    following = LIFECYCLE.next_status(status, action)
     reason = reason.strip()
     if action in REASON_REQUIRED and not reason:
         raise ValidationFailed({"reason": "supplier.reason_required"})
     if len(reason) > REASON_MAX:
         raise ValidationFailed({"reason": "too_long"})
-    return TRANSITIONS[(status, action)], reason or None
+    return following, reason or None
