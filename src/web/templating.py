@@ -8,6 +8,7 @@ from flask_babel import force_locale, get_locale, lazy_gettext as _l
 
 from web import i18n
 from web.listing import query_string
+from web.numbers import register_number_filters
 
 FIELD_NAMES = {"name": _l("Name"), "credit_code": _l("Unified social credit code"), "industry": _l("Industry"),
                "region": _l("Region"), "stage": _l("Stage"), "owner_id": _l("Owner"), "phone": _l("Phone"),
@@ -18,6 +19,7 @@ _LABELS = {"stage_names": i18n.STAGES, "level_names": i18n.LEVELS, "move_names":
 
 
 def register_template_helpers(app: Flask) -> None:
+    register_number_filters(app)
     app.jinja_env.globals.update(languages=i18n.LANGUAGES, fixed_url=fixed_url)
 
     @app.context_processor

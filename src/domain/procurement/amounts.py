@@ -66,6 +66,12 @@ def parse_tax_rate(text: str) -> int:
     return int(cleaned)
 
 
+def plain(value: Decimal) -> str:
+    """A quantity or price as people write it: no trailing zeros, never an exponent (2.500 → 2.5, 1E+1 → 10)."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def money(value: Decimal) -> Decimal:
     """`value` rounded half-up to the fen."""
     return value.quantize(CENT, ROUND_HALF_UP)

@@ -6,6 +6,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
+from domain.procurement.amounts import plain
+
 
 class RequisitionStatus(StrEnum):
     """draft → submitted → approved / rejected (→ draft again) → partly ordered → ordered; closed ends it early."""
@@ -114,8 +116,3 @@ def total_of(lines: tuple[RequisitionLine, ...]) -> Decimal:
     """A requisition's estimated total: the sum of its lines' rounded amounts."""
     return sum((line.amount for line in lines), Decimal("0.00"))
 
-
-def plain(value: Decimal) -> str:
-    """A quantity or price without trailing zeros and never in exponent form: 2.500 → 2.5, 10.000 → 10."""
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from domain.invoicing.entry import InvoiceEntry, InvoiceLineEntry
 from domain.invoicing.models import InvoiceListQuery, InvoiceStatus, LineMatch, MatchStatus, OrderForInvoice
-from web.receipts.forms import quantity
+from web.numbers import quantity, unit_price as price
 
 LIST_KEYS = ("q", "status", "ready", "order")
 MAX_LINES = 500
@@ -70,11 +70,6 @@ def explain(match: LineMatch) -> list[str]:
         return [_("as ordered and received")]
     return [_EXPLAIN[issue](d) for issue in match.issues]
 
-
-def price(value: object) -> str:
-    """A unit price with at least two decimals: 10.80, 0.0035."""
-    number = Decimal(str(value))
-    return f"{number:,.2f}" if number == number.quantize(Decimal("0.01")) else f"{number.normalize():,f}"
 
 
 def _quantity_over(d: dict[str, Any]) -> str:

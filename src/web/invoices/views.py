@@ -33,7 +33,7 @@ OF_ORDER = {"order-invoices": "invoices/_order_invoices.html"}
 
 @bp.app_context_processor
 def _labels() -> dict[str, object]:
-    return forms.labels() | {"explain": forms.explain, "price": forms.price}
+    return forms.labels() | {"explain": forms.explain}
 
 
 @bp.get("/invoices")

@@ -5,7 +5,7 @@ from typing import Any
 
 from domain.purchasing.models import PurchaseOrder
 from domain.purchasing.validation import LINE_FIELDS, LINES_MAX
-from web.orders.labels import quantity
+from web.numbers import quantity
 
 HEADER = ("supplier_id", "title", "delivery_address", "payment_terms", "notes", "contract_id")
 

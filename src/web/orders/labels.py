@@ -49,21 +49,6 @@ def number_prefix() -> str:
     return numbering.number_pattern("purchase_order").text.split("{", 1)[0]
 
 
-def quantity(value: object) -> str:
-    """10.000 → 10, 2.500 → 2.5: quantities carry up to 3 decimals, shown without trailing zeros."""
-    if value in (None, ""):
-        return ""
-    text = f"{Decimal(str(value)):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def price(value: object) -> str:
-    """A unit price with two to four decimals: 3 → 3.00, 0.0035 → 0.0035, 12.5 → 12.50."""
-    if value in (None, ""):
-        return ""
-    whole = quantity(value)
-    decimals = len(whole.split(".")[1]) if "." in whole else 0
-    return f"{Decimal(whole):,.{max(decimals, 2)}f}"
 
 
 def amount(value: Decimal) -> str:

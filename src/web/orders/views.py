@@ -10,20 +10,10 @@ from web.guard import current_actor
 from web.htmx import hx_target, render
 from web.listing import query_string
 from web.orders.blueprint import BASE, bp
-from web.orders.labels import amount, order_query, price, quantity
+from web.orders.labels import amount, order_query
 
 RESULTS = {"order-results": "orders/_results.html"}
 LIST_KEYS = ("q", "status", "supplier", "buyer")
-
-
-@bp.app_template_filter("quantity")
-def _quantity(value: object) -> str:
-    return quantity(value)
-
-
-@bp.app_template_filter("unit_price")
-def _unit_price(value: object) -> str:
-    return price(value)
 
 
 @bp.get(BASE)

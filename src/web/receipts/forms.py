@@ -2,7 +2,6 @@
 
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal
 
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
@@ -10,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 from domain.receiving.entry import LineEntry, ReceiptEntry
 from domain.receiving.errors import OverReceipt
 from domain.receiving.models import OrderForReceipt, ReceiptListQuery
+from web.numbers import quantity
 
 LIST_KEYS = ("q", "order", "from", "to", "rejected")
 MAX_LINES = 500
@@ -50,12 +50,6 @@ def receipt_query(args: Mapping[str, str]) -> ReceiptListQuery:
                             rejected_only=args.get("rejected") == "1",
                             after=args.get("after") or None, before=args.get("before") or None)
 
-
-def quantity(value: object) -> str:
-    """12.500 → 12.5, 3.000 → 3: quantities and percentages without trailing zeros."""
-    if value in (None, ""):
-        return ""
-    return f"{Decimal(str(value)).normalize():f}"
 
 
 def _day(value: str) -> date | None:

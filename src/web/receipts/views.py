@@ -23,7 +23,6 @@ from web.listing import query_string
 from web.receipts.forms import (
     LIST_KEYS,
     over_receipt_messages,
-    quantity,
     receipt_entry,
     receipt_query,
     typed_values,
@@ -33,11 +32,6 @@ bp = Blueprint("receipts", __name__)
 RESULTS = {"receipt-results": "receipts/_results.html"}
 FORM = {"receipt-form": "receipts/_form.html"}
 OF_ORDER = {"order-receipts": "receipts/_order_receipts.html"}
-
-
-@bp.app_template_filter("quantity")
-def _quantity(value: object) -> str:
-    return quantity(value)
 
 
 @bp.get("/receipts")

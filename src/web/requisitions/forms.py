@@ -1,14 +1,14 @@
 """The requisition form's values (header and parallel line lists), the list query, and the labels."""
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
+from domain.procurement.amounts import plain
 from domain.requisitions.drafting import RequisitionPreview
-from domain.requisitions.models import Requisition, RequisitionListQuery, RequisitionStatus, plain
+from domain.requisitions.models import Requisition, RequisitionListQuery, RequisitionStatus
 from domain.requisitions.validation import LINE_FIELDS, LINES_MAX, LineInput, RequisitionInput
 from domain.shared.numbering import NumberPattern
 from web import numbering
@@ -106,10 +106,6 @@ def labels() -> dict[str, Any]:
     return {"requisition_statuses": {k: str(v) for k, v in STATUSES.items()},
             "requisition_fields": {k: str(v) for k, v in FIELD_NAMES.items()}}
 
-
-def quantity(value: object) -> str:
-    """A quantity or unit price without trailing zeros (2.500 → 2.5); amounts use `money`."""
-    return plain(Decimal(str(value))) if value not in (None, "") else ""
 
 
 def _id(value: str) -> int | None:

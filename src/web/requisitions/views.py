@@ -24,11 +24,6 @@ RESULTS = {"requisition-results": "requisitions/_results.html"}
 LIST_KEYS = ("q", "status", "department", "mine")
 
 
-@bp.app_template_filter("quantity")
-def _quantity(value: object) -> str:
-    return forms.quantity(value)
-
-
 @bp.app_context_processor
 def _labels() -> dict[str, object]:
     return forms.labels()

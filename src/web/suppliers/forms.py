@@ -1,7 +1,6 @@
 """Form values, list query and labels of the supplier pages (validation itself lives in the domain)."""
 
 from collections.abc import Mapping
-from decimal import Decimal
 from functools import cache
 
 from flask_babel import force_locale, get_locale, lazy_gettext as _l, lazy_pgettext
@@ -91,10 +90,3 @@ def confirmed(raw: Mapping[str, str]) -> bool:
     """The user ticked "this is a different supplier" after the duplicate warning."""
     return raw.get("confirm_duplicate", "") == "1"
 
-
-def quantity(value: object) -> str:
-    """1234.500 → 1,234.5: quantities keep up to three decimals, without trailing zeros."""
-    if value in (None, ""):
-        return "—"
-    text = f"{Decimal(str(value)):,.3f}"
-    return text.rstrip("0").rstrip(".")

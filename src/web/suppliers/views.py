@@ -38,11 +38,6 @@ def _labels() -> dict[str, object]:
     return dict(forms.labels())
 
 
-@bp.app_template_filter("quantity")
-def _quantity(value: object) -> str:
-    return forms.quantity(value)
-
-
 @bp.get("")
 def index() -> HttpResponse:
     query, today = supplier_query(request.args), local_today(deps().clock)

@@ -1,8 +1,8 @@
-"""How order pages show quantities and prices: no trailing zeros on quantities, two to four decimals on prices."""
+"""How pages show quantities and unit prices: no trailing zeros on quantities, two to four decimals on prices."""
 
 from decimal import Decimal
 
-from web.orders.labels import price, quantity
+from web.numbers import quantity, unit_price as price
 
 
 def test_quantities_drop_trailing_zeros() -> None:
