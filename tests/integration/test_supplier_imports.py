@@ -220,3 +220,22 @@ def _importer_role(engine: Engine) -> str:
             connection.execute(text("INSERT INTO role_permissions (role, permission) VALUES ('importer', :p)"),
                                {"p": permission})
     return "importer"
+
+
+def test_undo_keeps_an_update_whose_earlier_credit_code_another_supplier_holds_now(
+    signed_in: FlaskClient, engine: Engine, uow: SqlUnitOfWork, manager: Actor
+) -> None:
+    old = existing(uow, manager, name="上海精密零件有限公司", credit_code=code(7))
+    batch_id = upload_and_check(signed_in, as_csv([["上海精密零件有限公司", code(8), "", "", "", "", "", "", ""]],
+                                                  SUPPLIER_HEADER), "recode.csv", mode="name")
+    post(signed_in, f"{BASE}/{batch_id}/commit", BASE)
+    existing(uow, manager, name="后来的供应商有限公司", credit_code=code(7))  # the freed code, taken meanwhile
+
+    post(signed_in, f"{BASE}/{batch_id}/undo", BASE)
+
+    assert batch_row(engine, batch_id)["status"] == "undone"
+    assert batch_row(engine, batch_id)["counts"]["kept_taken"] == 1
+    with SqlUnitOfWork(engine, uow._crypto) as reader:
+        kept = reader.suppliers.get(old.id or 0)
+    assert kept and kept.fields.credit_code == code(8)
+    assert "its earlier credit code belongs to another record now" in signed_in.get(f"{BASE}/{batch_id}").text

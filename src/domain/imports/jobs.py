@@ -200,7 +200,7 @@ def _restore_updated(target: Target, items: list[ImportItem], actor: Actor, now:
         else:
             restored.append((item, earlier))
     taken = _codes_taken_since(target, [item for item, _ in restored], actor, uow)
-    counts.update(kept_taken=len(taken))
+    counts.update({"kept_taken": len(taken)} if taken else {})
     counts.update(restored=target.records.update_many([r for i, r in restored if i.record_id not in taken], uow))
 
 

@@ -7,8 +7,8 @@ form's (the repository seals them), and the undo record keeps an updated supplie
 
 import secrets
 from dataclasses import replace
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from domain.customers.names import name_key
