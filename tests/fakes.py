@@ -26,7 +26,7 @@ from domain.customers.models import (
 from domain.customers.names import name_key
 from domain.identity.models import Actor, AuthSession, User
 from domain.identity.permissions import DEFAULT_ROLES, Role, Scope, combined_permissions, combined_scopes
-from domain.imports.models import ImportBatch, ImportItem, RemovalFacts
+from domain.imports.models import Holder, ImportBatch, ImportItem, RemovalFacts
 from domain.jobs.models import Job, JobStatus
 from domain.shared.errors import NotFound
 from domain.shared.paging import Page, decode_cursor, encode_cursor
@@ -960,13 +960,14 @@ class FakeSavedViewRepository:
 
 
 class FakeImportRepository:
-    """Batches and undo items in dicts; look-ups read the fake customers and users."""
+    """Batches and undo items in dicts; look-ups read the fake customers, suppliers and users."""
 
-    def __init__(self, customers: FakeCustomerRepository, users: FakeUserRepository) -> None:
+    def __init__(self, customers: FakeCustomerRepository, users: FakeUserRepository,
+                 suppliers: FakeSupplierRepository) -> None:
         self.batches: dict[int, ImportBatch] = {}
         self.mappings: dict[tuple[int, str], list[str]] = {}
         self.item_rows: list[ImportItem] = []
-        self._customers, self._users = customers, users
+        self._customers, self._users, self._suppliers = customers, users, suppliers
 
     def add(self, batch: ImportBatch) -> int:
         batch_id = len(self.batches) + 1
@@ -987,8 +988,8 @@ class FakeImportRepository:
     def attach_job(self, batch_id: int, job_id: int) -> None:
         self.batches[batch_id].job_id = job_id
 
-    def recent(self, owner_id: int, limit: int) -> list[ImportBatch]:
-        return [b for b in reversed(self.batches.values()) if b.owner_id == owner_id][:limit]
+    def recent(self, owner_id: int, target: str, limit: int) -> list[ImportBatch]:
+        return [b for b in reversed(self.batches.values()) if b.owner_id == owner_id and b.target == target][:limit]
 
     def remembered_mapping(self, owner_id: int, key: str) -> list[str] | None:
         return self.mappings.get((owner_id, key))
@@ -1003,17 +1004,16 @@ class FakeImportRepository:
                            if u.is_active and name in (u.username, u.display_name)]
         return {k: v for k, v in found.items() if v}
 
-    def by_credit_code(self, codes: Iterable[str], actor: Actor) -> dict[str, tuple[int, bool]]:
+    def by_credit_code(self, target: str, codes: Iterable[str], actor: Actor) -> dict[str, Holder]:
         wanted = set(codes)
-        return {c.fields.credit_code: (i, self._customers.get(i, actor) is not None)
-                for i, c in self._customers.rows.items() if c.fields.credit_code in wanted}
+        return {code: holder for code, _key, holder in self._holders(target, actor) if code in wanted}
 
-    def by_name(self, names: Iterable[str], actor: Actor) -> dict[str, list[tuple[int, bool]]]:
-        found: dict[str, list[tuple[int, bool]]] = {}
-        wanted = set(names)
-        for i, c in sorted(self._customers.rows.items()):
-            if c.name in wanted:
-                found.setdefault(c.name, []).append((i, self._customers.get(i, actor) is not None))
+    def by_name_key(self, target: str, keys: Iterable[str], actor: Actor) -> dict[str, list[Holder]]:
+        found: dict[str, list[Holder]] = {}
+        wanted = set(keys)
+        for _code, key, holder in self._holders(target, actor):
+            if key in wanted:
+                found.setdefault(key, []).append(holder)
         return found
 
     def add_items(self, items: list[ImportItem]) -> None:
@@ -1023,13 +1023,25 @@ class FakeImportRepository:
         return sorted((i for i in self.item_rows if i.batch_id == batch_id and i.row > after_row),
                       key=lambda i: i.row)[:limit]
 
-    def removal_facts(self, customer_ids: list[int]) -> dict[int, RemovalFacts]:
-        return {i: RemovalFacts(self._customers.rows[i].version, False) for i in customer_ids
-                if i in self._customers.rows}
+    def removal_facts(self, target: str, record_ids: list[int]) -> dict[int, RemovalFacts]:
+        rows = self._rows(target)
+        return {i: RemovalFacts(rows[i].version, False) for i in record_ids if i in rows}
 
-    def delete_customers(self, customer_ids: list[int]) -> None:
-        for customer_id in customer_ids:
-            del self._customers.rows[customer_id]
+    def delete_records(self, target: str, record_ids: list[int]) -> None:
+        rows = self._rows(target)
+        for record_id in record_ids:
+            del rows[record_id]
+
+    def _rows(self, target: str) -> dict[int, Any]:
+        return self._customers.rows if target == "customer" else self._suppliers.rows
+
+    def _holders(self, target: str, actor: Actor) -> list[tuple[str | None, str, Holder]]:
+        """(credit code, name key, holder) of every record of `target`, oldest first."""
+        if target == "customer":
+            return [(c.fields.credit_code, c.name, Holder(i, c.name, self._customers.get(i, actor) is not None))
+                    for i, c in sorted(self._customers.rows.items())]
+        return [(s.fields.credit_code, name_key(s.name), Holder(i, s.name))
+                for i, s in sorted(self._suppliers.rows.items())]
 
 
 class FakeUnitOfWork:
@@ -1053,7 +1065,6 @@ class FakeUnitOfWork:
         self.sequences = FakeNumberSequences()
         self.tags = FakeTagRepository(self.customers)
         self.saved_views = FakeSavedViewRepository(self.users)
-        self.imports = FakeImportRepository(self.customers, self.users)
         self.budgets = FakeBudgetRepository()
         self.requisitions = FakeRequisitionRepository(self.users)
         self.contract_parties = FakePartyDirectory(self.customers.rows)
@@ -1065,6 +1076,7 @@ class FakeUnitOfWork:
         self.supplier_contacts = FakeSupplierContactRepository()
         self.supplier_documents = FakeSupplierDocumentRepository(self.suppliers)
         self.supplier_scorecards = FakeSupplierScorecardReader()
+        self.imports = FakeImportRepository(self.customers, self.users, self.suppliers)
         self.purchase_orders = FakePurchaseOrderRepository()
         self.order_sources = FakeOrderSources(self.purchase_orders)
         self.audit = FakeAuditLog(self.users)

@@ -430,6 +430,15 @@ class FakeSupplierRepository:
     def credit_code_holder(self, credit_code: str) -> int | None:
         return next((i for i, s in self.rows.items() if s.fields.credit_code == credit_code), None)
 
+    def get_many(self, supplier_ids: list[int]) -> dict[int, Supplier]:
+        return {i: found for i in supplier_ids if (found := self.get(i))}
+
+    def add_many(self, batch: list[Supplier]) -> list[int]:
+        return [self.add(supplier) for supplier in batch]
+
+    def update_many(self, batch: list[Supplier], expected_versions: list[int]) -> int:
+        return sum(self.update(s, v) for s, v in zip(batch, expected_versions, strict=True))
+
     def duplicates(self, key: str, credit_code: str | None, exclude_id: int | None,
                    limit: int) -> list[DuplicateCandidate]:
         found = []

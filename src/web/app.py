@@ -93,7 +93,7 @@ def _blueprints(app: Flask) -> None:
     from web.customers.merges import bp as merges_bp
     from web.customers.views import bp as customers_bp
     from web.follow_ups.views import bp as follow_ups_bp
-    from web.imports.views import bp as imports_bp
+    from web.imports.views import bp as imports_bp, supplier_bp as supplier_imports_bp
     from web.invoices.exceptions import bp as invoice_exceptions_bp
     from web.invoices.views import bp as invoices_bp
     from web.jobs.views import bp as jobs_bp
@@ -119,7 +119,8 @@ def _blueprints(app: Flask) -> None:
                       budgets_bp, requisitions_bp, requisition_lifecycle_bp,
                       receipts_bp, invoice_exceptions_bp, invoices_bp, procurement_settings_bp,
                       suppliers_bp, supplier_status_bp, supplier_contacts_bp, supplier_documents_bp,
-                      supplier_scorecard_bp, orders_bp):
+                      supplier_scorecard_bp, orders_bp,
+                      supplier_imports_bp):
         app.register_blueprint(blueprint)
     _list_tools(app)
     register_template_helpers(app)

@@ -62,3 +62,30 @@ def read_back(data: bytes, file_format: str) -> list[list[str]]:
         return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
     return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+SUPPLIER_HEADER = ["供应商名称", "统一社会信用代码", "类别", "地区", "地址", "付款条件", "开户行", "银行账号", "备注"]
+SUPPLIER_FIELDS = ["name", "credit_code", "category", "region", "address", "payment_terms", "bank_name",
+                   "bank_account", "notes"]
+
+
+def good_suppliers(count: int, start: int = 500) -> list[list[str]]:
+    categories, regions = ("原材料", "Equipment", "logistics"), ("上海", "Zhejiang", "")
+    return [[f"导入供应商{start + i}有限公司", code(start + i), categories[i % 3], regions[i % 3], f"工业路 {i} 号",
+             "月结 30 天", "中国工商银行", f"6222 0212 3456 {start + i:04d}", "首批"] for i in range(count)]
+
+
+def bad_suppliers(taken_code: str, similar_name: str, first_good: list[str]) -> list[list[str]]:
+    """Eight rows, each wrong in one way (the notes say how)."""
+    bad_check = code(990)[:-1] + ("0" if code(990)[-1] != "0" else "1")
+    rest = ["地址", "月结", "银行"]
+    return [
+        ["", code(991), "原材料", "上海", *rest, "6222 0000 1111", "name missing"],
+        ["坏校验码供应商", bad_check, "原材料", "上海", *rest, "", "credit code checksum"],
+        ["太空材料公司", code(992), "太空", "上海", *rest, "", "category"],
+        ["坏账号供应商", code(993), "原材料", "上海", *rest, "12ab-34", "bank account"],
+        ["重复代码供应商", first_good[1], "原材料", "上海", *rest, "", "credit code twice in file"],
+        ["上海" + first_good[0], code(994), "原材料", "上海", *rest, "", "name key twice in file"],
+        ["已存在代码供应商", taken_code, "原材料", "上海", *rest, "", "credit code in the database"],
+        [similar_name, code(995), "原材料", "上海", *rest, "", "name key in the database"],
+    ]

@@ -13,6 +13,7 @@ from domain.identity.models import Actor
 from tests.builders import customer_form
 from tests.integration.conftest import add_department, add_user, csrf_of, sign_in_as
 from tests.integration.import_files import HEADER, as_csv, as_xlsx, bad_rows, code, good_rows, read_back
+from tests.integration.import_steps import batch_row, check, post, upload
 from web.deps import Dependencies
 
 FORMATS = {"csv": as_csv, "xlsx": as_xlsx}
@@ -37,38 +38,6 @@ def stranger(uow: SqlUnitOfWork, engine: Engine) -> Actor:
 def signed_in(client: FlaskClient, deps: Dependencies, manager: Actor) -> FlaskClient:
     sign_in_as(client, deps, manager)
     return client
-
-
-def upload(client: FlaskClient, data: bytes, filename: str) -> int:
-    response = client.post("/customers/import", data={"csrf_token": csrf_of(client, "/customers/import"),
-                                                      "file": (io.BytesIO(data), filename)})
-    assert response.status_code == 303, response.text
-    return int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
-
-
-def check(client: FlaskClient, batch_id: int, mode: str = "create", mapping: list[str] | None = None) -> None:
-    page = client.get(f"/customers/import/{batch_id}").text
-    chosen = mapping or offered_mapping(page)
-    response = client.post(f"/customers/import/{batch_id}/check",
-                           data={"csrf_token": csrf_of(client, "/customers/import"), "column": chosen, "mode": mode})
-    assert response.status_code == 303, response.text
-
-
-def offered_mapping(page: str) -> list[str]:
-    selects = re.findall(r'<select id="column-\d+" name="column">(.*?)</select>', page, re.S)
-    return [next(iter(re.findall(r'value="(\w*)" selected', options)), "") for options in selects]
-
-
-def post(client: FlaskClient, path: str) -> int:
-    return client.post(path, data={"csrf_token": csrf_of(client, "/customers/import")}).status_code
-
-
-def batch_row(engine: Engine, batch_id: int) -> dict[str, object]:
-    with engine.connect() as connection:
-        row = connection.execute(text("SELECT status, counts, mapping FROM import_batches WHERE id = :i"),
-                                 {"i": batch_id}).one()
-    counts = row.counts if isinstance(row.counts, dict) else __import__("json").loads(row.counts)
-    return {"status": row.status, "counts": counts}
 
 
 def names(engine: Engine) -> set[str]:

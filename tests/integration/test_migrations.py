@@ -68,3 +68,34 @@ def test_saved_views_of_before_the_list_tools_become_customer_list_views(tmp_pat
     upgrade(engine)
     assert is_current(engine)
     engine.dispose()
+
+
+BATCH = ("INSERT INTO import_batches (id, owner_id, file_id, filename, format, status, header, mapping, mode, counts, "
+         "problems, created_at, version) VALUES (1, 1, 'f', 'a.csv', 'csv', 'committed', '[]', '[]', 'create', '{}', "
+         "'[]', '2026-01-01', 1)")
+ITEM = "INSERT INTO import_batch_items (batch_id, row, customer_id, created, version) VALUES (1, 2, 1, true, 1)"
+
+
+def test_customer_import_batches_of_before_the_supplier_import_stay_customer_batches(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0011")
+    with engine.begin() as connection:
+        for statement in (USER, CUSTOMER, BATCH, ITEM):
+            connection.execute(text(statement))
+
+    upgrade(engine)
+
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT target FROM import_batches")).scalars().all() == ["customer"]
+        assert connection.execute(text("SELECT record_id FROM import_batch_items")).scalars().all() == [1]
+        connection.execute(text(BATCH.replace("(1, 1,", "(2, 1,").replace("'committed'", "'checked'")))
+        connection.execute(text("UPDATE import_batches SET target = 'supplier' WHERE id = 2"))
+        connection.execute(text("INSERT INTO import_batch_items (batch_id, row, record_id, created, version) "
+                                "VALUES (2, 2, 7, true, 1)"))
+    downgrade(engine, "0011")
+    with engine.connect() as connection:  # the supplier batch has no place in the older schema
+        assert connection.execute(text("SELECT batch_id, customer_id FROM import_batch_items")).all() == [(1, 1)]
+        assert connection.execute(text("SELECT id FROM import_batches")).scalars().all() == [1]
+    upgrade(engine)
+    assert is_current(engine)
+    engine.dispose()

@@ -244,6 +244,13 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("orders.cancel", "POST"): Permission.ORDER_UPDATE,
     ("orders.close", "POST"): Permission.ORDER_UPDATE,
     ("orders.supplier_orders", "GET"): Permission.ORDER_READ,  # and supplier.read, which they all hold
+    ("supplier_imports.index", "GET"): Permission.SUPPLIER_IMPORT,
+    ("supplier_imports.upload", "POST"): Permission.SUPPLIER_IMPORT,
+    ("supplier_imports.batch", "GET"): Permission.SUPPLIER_IMPORT,  # the uploader or importers who may reveal; 404
+    ("supplier_imports.check", "POST"): Permission.SUPPLIER_IMPORT,
+    ("supplier_imports.commit", "POST"): Permission.SUPPLIER_IMPORT,
+    ("supplier_imports.undo", "POST"): Permission.SUPPLIER_IMPORT,
+    ("supplier_imports.error_file", "GET"): Permission.SUPPLIER_IMPORT,  # others than the uploader: step-up
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer
@@ -408,11 +415,15 @@ class World:
                 {"list": self.rule.split("/")[1], "owner": self.users["administrator"].user_id,
                  "dept": self.department}).scalar())
     def batch_id(self) -> str:
-        """A checked import batch of the sales manager's (the administrator may act on it too)."""
-        owner, missing = self.users["sales_manager"].user_id, "nothing-here-" + "x" * 24
+        """A checked import batch of the sales manager's, or below /suppliers the procurement manager's supplier
+        batch (the administrator may act on both)."""
+        supplier = self.rule.startswith("/suppliers")
+        owner = self.users["procurement_manager" if supplier else "sales_manager"].user_id
+        missing = "nothing-here-" + "x" * 24
         with SqlUnitOfWork(self.engine) as uow:
             batch_id = uow.imports.add(ImportBatch(None, owner, missing, "matrix.csv", "csv", ["名称"], ["name"],
-                                                   self.deps.clock.now(), BatchStatus.CHECKED, error_file_id=missing))
+                                                   self.deps.clock.now(), BatchStatus.CHECKED, error_file_id=missing,
+                                                   target="supplier" if supplier else "customer"))
             uow.commit()
         return str(batch_id)
 

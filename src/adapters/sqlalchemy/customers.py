@@ -10,7 +10,6 @@ from sqlalchemy import (
     Row,
     Select,
     and_,
-    bindparam,
     false,
     func,
     insert,
@@ -23,6 +22,7 @@ from sqlalchemy import (
 )
 
 from adapters.crypto.fields import FieldCrypto
+from adapters.sqlalchemy.bulk import insert_many, update_many
 from adapters.sqlalchemy.identity import subtree
 from adapters.sqlalchemy.scope import record_scope
 from adapters.sqlalchemy.tables import contacts, customers, departments, follow_ups, users
@@ -82,26 +82,13 @@ class SqlCustomerRepository:
         return {row.id: self._to_customer(row) for row in rows}
 
     def add_many(self, batch: list[Customer]) -> list[int]:
-        if not batch:
-            return []
-        tokens = [c.form_token for c in batch]
-        assert all(tokens), "add_many finds the new ids by each customer's form token"
-        # A plain executemany, then the ids by token: ordered RETURNING falls back to one INSERT per row.
-        self._db.execute(insert(customers), [self._values(c) | {"created_at": c.created_at,
-                                                                "created_by": c.created_by, "form_token": c.form_token}
-                                             for c in batch])
-        found = {token: new_id for token, new_id in self._db.execute(
-            select(customers.c.form_token, customers.c.id).where(customers.c.form_token.in_(tokens)))}
-        return [int(found[token]) for token in tokens]
+        return insert_many(self._db, customers, [self._values(c) | {"created_at": c.created_at,
+                                                                    "created_by": c.created_by,
+                                                                    "form_token": c.form_token} for c in batch])
 
     def update_many(self, batch: list[Customer], expected_versions: list[int]) -> int:
-        if not batch:
-            return 0
-        statement = update(customers).where(customers.c.id == bindparam("_id"),
-                                            customers.c.version == bindparam("_expected"))
-        rows = [self._values(c) | {"_id": c.id, "_expected": expected}
-                for c, expected in zip(batch, expected_versions, strict=True)]
-        return int(self._db.execute(statement, rows).rowcount)
+        return update_many(self._db, customers, [self._values(c) for c in batch], [c.id or 0 for c in batch],
+                           expected_versions)
 
     def get_by_form_token(self, form_token: str) -> Customer | None:
         row = self._db.execute(select(customers).where(customers.c.form_token == form_token)).first()

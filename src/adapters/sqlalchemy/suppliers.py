@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Row, Select, false, func, insert, or_, select, update
 
 from adapters.crypto.fields import FieldCrypto
+from adapters.sqlalchemy.bulk import insert_many, update_many
 from adapters.sqlalchemy.keyset import newest_first
 from adapters.sqlalchemy.tables import supplier_documents, suppliers
 from domain.customers.credit_code import is_valid_credit_code, normalise_credit_code
@@ -54,6 +55,21 @@ class SqlSupplierRepository:
         result = self._db.execute(update(suppliers).where(
             suppliers.c.id == supplier.id, suppliers.c.version == expected_version).values(self._values(supplier)))
         return result.rowcount == 1
+
+    def get_many(self, supplier_ids: list[int]) -> dict[int, Supplier]:
+        if not supplier_ids:
+            return {}
+        rows = self._db.execute(select(suppliers).where(suppliers.c.id.in_(supplier_ids)))
+        return {row.id: self._to_supplier(row) for row in rows}
+
+    def add_many(self, batch: list[Supplier]) -> list[int]:
+        return insert_many(self._db, suppliers, [self._values(s) | {"created_by": s.created_by,
+                                                                    "created_at": s.created_at,
+                                                                    "form_token": s.form_token} for s in batch])
+
+    def update_many(self, batch: list[Supplier], expected_versions: list[int]) -> int:
+        return update_many(self._db, suppliers, [self._values(s) for s in batch], [s.id or 0 for s in batch],
+                           expected_versions)
 
     def credit_code_holder(self, credit_code: str) -> int | None:
         return self._db.execute(select(suppliers.c.id).where(suppliers.c.credit_code == credit_code)).scalar()

@@ -461,7 +461,7 @@ customer_merges = Table(
 )
 
 import_batches = Table(
-    "import_batches", metadata,  # staged customer imports: one uploaded file from upload to commit and undo
+    "import_batches", metadata,  # staged imports: one uploaded file from upload to commit and undo
     Column("id", Integer, primary_key=True),
     Column("owner_id", ForeignKey("users.id"), nullable=False),
     Column("file_id", String(64), nullable=False),
@@ -480,18 +480,19 @@ import_batches = Table(
     Column("committed_at", UtcDateTime, nullable=True),
     Column("undone_at", UtcDateTime, nullable=True),
     Column("version", Integer, nullable=False, default=1),
+    Column("target", String(16), nullable=False, server_default="customer"),  # customer / supplier (0012)
     Index("ix_import_batches_owner_created", "owner_id", "created_at", "id"),
 )
 
 import_batch_items = Table(
-    "import_batch_items", metadata,  # what each committed row did, for undo; no FK to customers (undo deletes)
+    "import_batch_items", metadata,  # what each committed row did, for undo; no FK to the records (undo deletes)
     Column("batch_id", ForeignKey("import_batches.id", ondelete="CASCADE"), primary_key=True),
     Column("row", Integer, primary_key=True),
-    Column("customer_id", Integer, nullable=False),
+    Column("record_id", Integer, nullable=False),  # a customer or supplier, as the batch's target says
     Column("created", Boolean, nullable=False),
-    Column("version", Integer, nullable=False),  # the customer's version right after the import
-    Column("before", JSON, nullable=True),  # an updated customer's earlier values; phone and e-mail sealed
-    Index("ix_import_batch_items_customer", "customer_id"),
+    Column("version", Integer, nullable=False),  # the record's version right after the import
+    Column("before", JSON, nullable=True),  # an updated record's earlier values; phone, e-mail, bank account sealed
+    Index("ix_import_batch_items_record", "record_id"),
 )
 
 import_mappings = Table(

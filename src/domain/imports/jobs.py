@@ -1,7 +1,6 @@
 """The background work of an import: dry run, commit in chunks, undo. Registered by the web layer, which
 supplies the file reader (CSV / XLSX parsing is an adapter concern, kept out of the domain)."""
 
-import secrets
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -10,19 +9,21 @@ from itertools import islice
 from typing import Any
 
 from domain.audit.models import AuditEvent
-from domain.customers.models import Customer, CustomerFields, CustomerStage
 from domain.identity.access import require
 from domain.identity.models import Actor
-from domain.identity.permissions import Permission
 from domain.imports.models import CHUNK, PROBLEMS_SHOWN, BatchStatus, ImportBatch, ImportItem, Problem
 from domain.imports.ports import Spreadsheet
 from domain.imports.rows import RowChecker, RowResult, Rows
 from domain.imports.services import may_act_on
+from domain.imports.target import ImportTarget
+from domain.imports.targets import TARGETS
 from domain.jobs.services import JobContext
 from domain.shared.errors import Conflict, NotFound
 from domain.unit_of_work import UnitOfWork
 
 OpenSheet = Callable[[bytes, str], Spreadsheet]
+Target = ImportTarget[Any, Any]
+Result = RowResult[Any, Any]
 
 
 def check_batch(context: JobContext, open_sheet: OpenSheet) -> dict[str, Any]:
@@ -37,7 +38,8 @@ def check_batch(context: JobContext, open_sheet: OpenSheet) -> dict[str, Any]:
 
 def _check(batch: ImportBatch, actor: Actor, context: JobContext, open_sheet: OpenSheet) -> dict[str, Any]:
     sheet = open_sheet(context.files.get(batch.file_id), batch.format)
-    checker, counts, errors = RowChecker(batch, context.job.payload["vocabulary"], actor), Counter[str](), {}
+    checker: RowChecker[Any, Any] = RowChecker(batch, context.job.payload["vocabulary"], actor)
+    counts, errors = Counter[str](), {}
     for chunk in _chunks(sheet.rows()):
         with context.uow() as uow:
             results = checker.check(chunk, uow)
@@ -50,7 +52,7 @@ def _check(batch: ImportBatch, actor: Actor, context: JobContext, open_sheet: Op
     error_file = context.files.put(sheet.with_errors(texts, context.job.payload.get("error_column", "Errors")))
     problems = [Problem(row, field, code) for row, found in list(errors.items())[:PROBLEMS_SHOWN]
                 for field, code in found.items()]
-    _finish(context, batch, actor, "customer.import_checked", BatchStatus.CHECKED, dict(counts),
+    _finish(context, batch, actor, "import_checked", BatchStatus.CHECKED, dict(counts),
             problems=problems, error_file_id=error_file)
     return dict(counts)
 
@@ -58,7 +60,8 @@ def _check(batch: ImportBatch, actor: Actor, context: JobContext, open_sheet: Op
 def commit_batch(context: JobContext, open_sheet: OpenSheet) -> dict[str, Any]:
     """Write the valid rows, CHUNK rows per transaction, recording for undo what each row did."""
     batch, actor = _start(context)
-    checker, counts = RowChecker(batch, context.job.payload["vocabulary"], actor), Counter[str]()
+    checker: RowChecker[Any, Any] = RowChecker(batch, context.job.payload["vocabulary"], actor)
+    counts = Counter[str]()
     total = batch.counts.get("rows", 0)
     try:
         sheet = open_sheet(context.files.get(batch.file_id), batch.format)
@@ -66,14 +69,14 @@ def commit_batch(context: JobContext, open_sheet: OpenSheet) -> dict[str, Any]:
             _commit_chunk(chunk, checker, batch, actor, context, counts)
             context.report(counts["done"], max(total, counts["done"]))
     except Exception:
-        _finish(context, batch, actor, "customer.imported", BatchStatus.PARTIAL, _commit_counts(counts, True))
+        _finish(context, batch, actor, "imported", BatchStatus.PARTIAL, _commit_counts(counts, True))
         raise
-    _finish(context, batch, actor, "customer.imported", BatchStatus.COMMITTED, _commit_counts(counts, False))
+    _finish(context, batch, actor, "imported", BatchStatus.COMMITTED, _commit_counts(counts, False))
     return _commit_counts(counts, False)
 
 
 def undo_batch(context: JobContext) -> dict[str, Any]:
-    """Delete the customers the batch created and restore those it updated, unless they changed since."""
+    """Delete the records the batch created and restore those it updated, unless they changed since."""
     batch, actor = _start(context)
     counts, after = Counter[str](), 0
     total = batch.counts.get("created", 0) + batch.counts.get("updated", 0)
@@ -82,9 +85,9 @@ def undo_batch(context: JobContext) -> dict[str, Any]:
             after = items[-1].row
             context.report(sum(counts.values()), max(total, sum(counts.values())))
     except Exception:
-        _finish(context, batch, actor, "customer.import_undone", BatchStatus.PARTIAL, dict(counts) | {"stopped": 1})
+        _finish(context, batch, actor, "import_undone", BatchStatus.PARTIAL, dict(counts) | {"stopped": 1})
         raise
-    _finish(context, batch, actor, "customer.import_undone", BatchStatus.UNDONE, dict(counts))
+    _finish(context, batch, actor, "import_undone", BatchStatus.UNDONE, dict(counts))
     return dict(counts)
 
 
@@ -93,10 +96,12 @@ def _start(context: JobContext) -> tuple[ImportBatch, Actor]:
     actor = context.actor
     if actor is None:
         raise NotFound()
-    require(actor, Permission.CUSTOMER_IMPORT)
     with context.uow() as uow:
         batch = uow.imports.get(int(context.job.payload["batch_id"]))
-    if batch is None or not may_act_on(batch, actor):
+    if batch is None:
+        raise NotFound()
+    require(actor, TARGETS[batch.target].permission)
+    if not may_act_on(batch, actor):
         raise NotFound()
     return batch, actor
 
@@ -106,7 +111,7 @@ def _chunks(rows: Iterator[tuple[int, list[str]]]) -> Iterator[Rows]:
         yield chunk
 
 
-def _verdict(result: RowResult) -> list[str]:
+def _verdict(result: Result) -> list[str]:
     if result.errors or result.fields is None:
         return ["rows", "errors"]
     return ["rows", "ok", "update" if result.target else "create"]
@@ -117,73 +122,59 @@ def _error_text(errors: dict[str, str], payload: dict[str, Any]) -> str:
     return "; ".join(f"{fields.get(field, field)}: {messages.get(code, code)}" for field, code in errors.items())
 
 
-def _commit_chunk(chunk: Rows, checker: RowChecker, batch: ImportBatch, actor: Actor, context: JobContext,
-                  counts: Counter[str]) -> None:
-    now = context.clock.now()
+def _commit_chunk(chunk: Rows, checker: RowChecker[Any, Any], batch: ImportBatch, actor: Actor,
+                  context: JobContext, counts: Counter[str]) -> None:
+    now, target = context.clock.now(), TARGETS[batch.target]
     with context.uow() as uow:
         results = checker.check(chunk, uow)
         valid = [r for r in results if r.fields is not None and not r.errors]
-        items = _create(valid, batch, actor, now, uow) + _update(valid, batch, now, uow, counts)
+        items = _create(target, valid, batch, actor, now, uow) + _update(target, valid, batch, now, uow, counts)
         uow.imports.add_items(items)
         uow.commit()
     counts.update(done=len(results), skipped=len(results) - len(valid),
                   created=sum(1 for i in items if i.created), updated=sum(1 for i in items if not i.created))
 
 
-def _create(valid: list[RowResult], batch: ImportBatch, actor: Actor, now: datetime, uow: UnitOfWork
+def _create(target: Target, valid: list[Result], batch: ImportBatch, actor: Actor, now: datetime, uow: UnitOfWork
             ) -> list[ImportItem]:
     new = [r for r in valid if r.target is None]
-    # Random form tokens: add_many finds the new ids by them, and the create form's double-submit check
-    # (which returns the customer holding a token, in any scope) can never be pointed at them.
-    customers = [Customer(None, r.fields, r.department_id, now, now, actor.user_id,
-                          form_token=secrets.token_urlsafe(18)) for r in new if r.fields]
-    ids = uow.customers.add_many(customers)
-    return [ImportItem(batch.id or 0, r.row, customer_id, True, 1) for r, customer_id in zip(new, ids, strict=True)]
+    ids = target.records.create(new, actor, now, uow)
+    return [ImportItem(batch.id or 0, r.row, record_id, True, 1) for r, record_id in zip(new, ids, strict=True)]
 
 
-def _update(valid: list[RowResult], batch: ImportBatch, now: datetime, uow: UnitOfWork, counts: Counter[str]
-            ) -> list[ImportItem]:
-    changed: list[tuple[RowResult, Customer]] = []
+def _update(target: Target, valid: list[Result], batch: ImportBatch, now: datetime, uow: UnitOfWork,
+            counts: Counter[str]) -> list[ImportItem]:
+    changed: list[tuple[Result, Any]] = []
     for result in valid:
-        old = result.target
-        if old is None or result.fields is None:
+        if result.target is None:
             continue
-        if result.fields == old.fields and result.department_id == old.department_id:
+        updated = target.records.changed(result, now)
+        if updated is None:
             counts.update(["unchanged"])
-            continue
-        changed.append((result, replace(old, fields=result.fields, department_id=result.department_id,
-                                        updated_at=now, version=old.version + 1)))
-    if uow.customers.update_many([c for _, c in changed], [c.version - 1 for _, c in changed]) != len(changed):
-        raise Conflict("customers changed while the import wrote them")
-    return [ImportItem(batch.id or 0, r.row, c.id or 0, False, c.version, _before(r.target))
-            for r, c in changed if r.target]
-
-
-def _before(customer: Customer) -> dict[str, Any]:
-    return customer.fields.as_values() | {"department_id": customer.department_id}
-
-
-def _fields_of(before: dict[str, Any]) -> CustomerFields:
-    values = {k: v for k, v in before.items() if k != "department_id"}
-    return CustomerFields(**(values | {"stage": CustomerStage(values["stage"])}))
+        else:
+            changed.append((result, updated))
+    if target.records.update_many([record for _, record in changed], uow) != len(changed):
+        raise Conflict("records changed while the import wrote them")
+    return [ImportItem(batch.id or 0, r.row, record.id or 0, False, record.version, target.records.before(r.target))
+            for r, record in changed]
 
 
 def _undo_chunk(batch: ImportBatch, after: int, actor: Actor, context: JobContext, counts: Counter[str]
                 ) -> list[ImportItem]:
-    now = context.clock.now()
+    now, target = context.clock.now(), TARGETS[batch.target]
     with context.uow() as uow:
         items = uow.imports.items(batch.id or 0, after, CHUNK)
-        _remove_created([i for i in items if i.created], uow, counts)
-        _restore_updated([i for i in items if not i.created], actor, now, uow, counts)
+        _remove_created(target, [i for i in items if i.created], uow, counts)
+        _restore_updated(target, [i for i in items if not i.created], actor, now, uow, counts)
         uow.commit()
     return items
 
 
-def _remove_created(items: list[ImportItem], uow: UnitOfWork, counts: Counter[str]) -> None:
-    facts = uow.imports.removal_facts([i.customer_id for i in items])
+def _remove_created(target: Target, items: list[ImportItem], uow: UnitOfWork, counts: Counter[str]) -> None:
+    facts = uow.imports.removal_facts(target.key, [i.record_id for i in items])
     doomed = []
     for item in items:
-        found = facts.get(item.customer_id)
+        found = facts.get(item.record_id)
         if found is None:
             counts.update(["gone"])
         elif found.linked:
@@ -191,23 +182,33 @@ def _remove_created(items: list[ImportItem], uow: UnitOfWork, counts: Counter[st
         elif found.version != item.version:
             counts.update(["kept_changed"])
         else:
-            doomed.append(item.customer_id)
-    uow.imports.delete_customers(doomed)
+            doomed.append(item.record_id)
+    uow.imports.delete_records(target.key, doomed)
     counts.update(deleted=len(doomed))
 
 
-def _restore_updated(items: list[ImportItem], actor: Actor, now: datetime, uow: UnitOfWork, counts: Counter[str]
-                     ) -> None:
-    current = uow.customers.get_many([i.customer_id for i in items], actor)
-    restored: list[Customer] = []
+def _restore_updated(target: Target, items: list[ImportItem], actor: Actor, now: datetime, uow: UnitOfWork,
+                     counts: Counter[str]) -> None:
+    current = target.records.get_many([i.record_id for i in items], actor, uow)
+    restored: list[tuple[ImportItem, Any]] = []
     for item in items:
-        customer = current.get(item.customer_id)
-        if customer is None or customer.version != item.version or customer.archived_at or item.before is None:
+        record = current.get(item.record_id)
+        earlier = None if record is None or record.version != item.version or item.before is None else \
+            target.records.restored(record, item.before, now)
+        if earlier is None:
             counts.update(["kept_changed"])
-            continue
-        restored.append(replace(customer, fields=_fields_of(item.before), department_id=item.before["department_id"],
-                                updated_at=now, version=customer.version + 1))
-    counts.update(restored=uow.customers.update_many(restored, [c.version - 1 for c in restored]))
+        else:
+            restored.append((item, earlier))
+    taken = _codes_taken_since(target, [item for item, _ in restored], actor, uow)
+    counts.update({"kept_taken": len(taken)} if taken else {})
+    counts.update(restored=target.records.update_many([r for i, r in restored if i.record_id not in taken], uow))
+
+
+def _codes_taken_since(target: Target, items: list[ImportItem], actor: Actor, uow: UnitOfWork) -> set[int]:
+    """Records whose earlier credit code another record holds now: restoring it would break its uniqueness."""
+    earlier = {i.record_id: code for i in items if i.before and (code := i.before.get("credit_code"))}
+    holders = uow.imports.by_credit_code(target.key, set(earlier.values()), actor) if earlier else {}
+    return {record_id for record_id, code in earlier.items() if code in holders and holders[code].id != record_id}
 
 
 def _commit_counts(counts: Counter[str], stopped: bool) -> dict[str, int]:
@@ -215,7 +216,7 @@ def _commit_counts(counts: Counter[str], stopped: bool) -> dict[str, int]:
     return {key: counts[key] for key in keys} | ({"stopped": 1} if stopped else {})
 
 
-def _finish(context: JobContext, batch: ImportBatch, actor: Actor, action: str, status: BatchStatus,
+def _finish(context: JobContext, batch: ImportBatch, actor: Actor, step: str, status: BatchStatus,
             counts: dict[str, int], problems: list[Problem] | None = None, error_file_id: str | None = None) -> None:
     """Store the outcome on the batch and audit it: one event per batch and step, with counts, never row data."""
     now = context.clock.now()
@@ -230,8 +231,8 @@ def _finish(context: JobContext, batch: ImportBatch, actor: Actor, action: str, 
             context.files.delete(current.error_file_id)
         if not uow.imports.save(updated, current.version):
             raise Conflict("the batch changed meanwhile")
-        uow.audit.append(AuditEvent(action, now, actor.user_id, actor.ip, "import_batch", str(batch.id), None,
-                                    {"mode": batch.mode.value, "status": status.value} | counts))
+        uow.audit.append(AuditEvent(TARGETS[batch.target].action(step), now, actor.user_id, actor.ip, "import_batch",
+                                    str(batch.id), None, {"mode": batch.mode.value, "status": status.value} | counts))
         uow.commit()
 
 

@@ -1,24 +1,19 @@
-"""Column mapping: which customer field each file column feeds, guessed from zh and en header names."""
+"""Column mapping: which field of the target each file column feeds, guessed from zh and en header names.
+
+The functions default to the first target, customers.
+"""
 
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any
 
-from domain.imports.models import FIELDS
+from domain.imports.customers import CUSTOMERS
+from domain.imports.target import ImportTarget
 
-SYNONYMS = {
-    "name": ("名称", "客户名称", "公司名称", "企业名称", "客户", "单位名称", "name", "company", "companyname",
-             "customer", "customername"),
-    "credit_code": ("统一社会信用代码", "信用代码", "社会信用代码", "creditcode", "unifiedsocialcreditcode", "uscc"),
-    "industry": ("行业", "所属行业", "industry", "sector"),
-    "region": ("地区", "区域", "省份", "所在地区", "region", "province", "area"),
-    "stage": ("阶段", "客户阶段", "stage"),
-    "owner": ("负责人", "客户负责人", "销售", "所有人", "owner", "salesrep", "accountowner"),
-    "phone": ("电话", "手机", "手机号", "联系电话", "电话号码", "phone", "mobile", "tel", "telephone"),
-    "email": ("邮箱", "电子邮件", "电子邮箱", "邮件", "email", "mail", "emailaddress"),
-}
-_FIELD_OF = {synonym: field for field, synonyms in SYNONYMS.items() for synonym in synonyms}
 _DROPPED = " \t\r\n-_*:：·.()（）"
+Target = ImportTarget[Any, Any]
 
 
 def normalise_label(text: str) -> str:
@@ -27,24 +22,27 @@ def normalise_label(text: str) -> str:
     return "".join(ch for ch in half.casefold() if ch not in _DROPPED)
 
 
-def guess_mapping(header: Sequence[str]) -> list[str]:
+def guess_mapping(header: Sequence[str], target: Target = CUSTOMERS) -> list[str]:
     """A field per column from its header (first column wins a field; unknown headers are ignored)."""
+    field_of = _field_of(target)
     mapping: list[str] = []
     for title in header:
-        field = _FIELD_OF.get(normalise_label(title), "")
+        field = field_of.get(normalise_label(title), "")
         mapping.append("" if field in mapping else field)
     return mapping
 
 
-def header_key(header: Sequence[str]) -> str:
-    """A stable key of a header row, under which the user's last mapping for it is remembered."""
+def header_key(header: Sequence[str], target: Target = CUSTOMERS) -> str:
+    """A stable key of a header row, under which the user's last mapping for it is remembered (per target;
+    customer keys hash the header alone, as they did before there were other targets)."""
     normalised = [normalise_label(title) for title in header]
-    return hashlib.sha256(json.dumps(normalised, ensure_ascii=False).encode()).hexdigest()
+    text = normalised if target is CUSTOMERS else [target.key, normalised]
+    return hashlib.sha256(json.dumps(text, ensure_ascii=False).encode()).hexdigest()
 
 
-def mapping_errors(mapping: Sequence[str], columns: int) -> dict[str, str]:
+def mapping_errors(mapping: Sequence[str], columns: int, target: Target = CUSTOMERS) -> dict[str, str]:
     """Codes for a mapping that cannot work: wrong length, unknown fields, a field twice, or no name column."""
-    if len(mapping) != columns or any(field and field not in FIELDS for field in mapping):
+    if len(mapping) != columns or any(field and field not in target.fields for field in mapping):
         return {"mapping": "mapping.invalid"}
     chosen = [field for field in mapping if field]
     if len(chosen) != len(set(chosen)):
@@ -55,7 +53,7 @@ def mapping_errors(mapping: Sequence[str], columns: int) -> dict[str, str]:
 
 
 def vocabulary_of(*languages: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
-    """Per choice field (industry, region, stage), normalised code or label in any given language → code."""
+    """Per choice field (industry, category, …), normalised code or label in any given language → code."""
     vocabulary: dict[str, dict[str, str]] = {}
     for labels in languages:
         for field, table in labels.items():
@@ -63,3 +61,8 @@ def vocabulary_of(*languages: Mapping[str, Mapping[str, str]]) -> dict[str, dict
             words.update({normalise_label(code): code for code in table})
             words.update({normalise_label(label): code for code, label in table.items()})
     return vocabulary
+
+
+@cache
+def _field_of(target: Target) -> dict[str, str]:
+    return {normalise_label(synonym): field for field, synonyms in target.synonyms.items() for synonym in synonyms}

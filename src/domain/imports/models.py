@@ -1,11 +1,11 @@
-"""Staged customer imports (客户导入): a batch is one uploaded file on its way from upload to commit (and undo)."""
+"""Staged imports (导入): a batch is one uploaded file on its way from upload to commit (and undo), into one
+target (customers or suppliers: domain.imports.targets)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-FIELDS = ("name", "credit_code", "industry", "region", "stage", "owner", "phone", "email")
 FORMATS = ("csv", "xlsx")
 CHUNK = 1000  # rows per transaction when committing or undoing: progress shows, no transaction grows huge
 PROBLEMS_SHOWN = 50
@@ -27,9 +27,9 @@ class BatchStatus(StrEnum):
 
 
 class ImportMode(StrEnum):
-    CREATE = "create"  # every valid row becomes a new customer
-    BY_CREDIT_CODE = "credit_code"  # rows whose credit code exists update that customer; others are created
-    BY_NAME = "name"  # the same, keyed on the exact customer name
+    CREATE = "create"  # every valid row becomes a new record
+    BY_CREDIT_CODE = "credit_code"  # rows whose credit code exists update that record; others are created
+    BY_NAME = "name"  # the same, keyed on the exact name
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class ImportBatch:
     filename: str
     format: str
     header: list[str]
-    mapping: list[str]  # per column: a field of FIELDS, or "" to ignore it
+    mapping: list[str]  # per column: a field of the target's, or "" to ignore it
     created_at: datetime
     status: BatchStatus = BatchStatus.UPLOADED
     mode: ImportMode = ImportMode.CREATE
@@ -61,6 +61,7 @@ class ImportBatch:
     committed_at: datetime | None = None
     undone_at: datetime | None = None
     version: int = 1
+    target: str = "customer"  # the key of its ImportTarget
 
     def column_of(self, wanted: str) -> int | None:
         return self.mapping.index(wanted) if wanted in self.mapping else None
@@ -68,12 +69,12 @@ class ImportBatch:
 
 @dataclass(frozen=True)
 class ImportItem:
-    """What one committed row did, kept so the batch can be undone: the customer it created, or the
-    customer it updated with its values from before (`before`) and its version right after the import."""
+    """What one committed row did, kept so the batch can be undone: the record it created, or the
+    record it updated with its values from before (`before`) and its version right after the import."""
 
     batch_id: int
     row: int
-    customer_id: int
+    record_id: int
     created: bool
     version: int
     before: dict[str, Any] | None = None
@@ -81,7 +82,16 @@ class ImportItem:
 
 @dataclass(frozen=True)
 class RemovalFacts:
-    """What undo must know about a customer before deleting it."""
+    """What undo must know about a created record before deleting it."""
 
     version: int
-    linked: bool  # it has follow-ups or contracts now
+    linked: bool  # something points at it now (customers: follow-ups, contracts…; suppliers: orders, contacts…)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A stored record that holds a credit code or name an import row has."""
+
+    id: int
+    name: str
+    visible: bool = True  # inside the importing user's record scope (only those may be updated)

@@ -1,57 +1,48 @@
-"""Row checks of an import: the customer form's validation plus in-file duplicates, database duplicates,
-owner look-up and the owner rule, and (when updating by key) which customer a row updates.
+"""Row checks of an import: the target's form validation plus in-file duplicates, database duplicates, the
+target's own rules (customers: owners), and (when updating by key) which record a row updates.
 
 The dry run and the commit run the same checks in the same file order, so the commit writes exactly
 the rows the dry run called valid, unless the database changed in between (then the commit's verdict wins).
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Generic
 
 from domain.customers.credit_code import normalise_credit_code
-from domain.customers.models import Customer, CustomerFields
-from domain.customers.services import check_owner
-from domain.customers.validation import customer_fields
 from domain.identity.models import Actor
 from domain.imports.mapping import normalise_label
-from domain.imports.models import ImportBatch, ImportMode
+from domain.imports.models import Holder, ImportBatch, ImportMode
+from domain.imports.target import F, R, RowResult
+from domain.imports.targets import TARGETS
 from domain.shared.errors import ValidationFailed
 from domain.unit_of_work import UnitOfWork
 
-CHOICES = ("industry", "region", "stage")
 Rows = list[tuple[int, list[str]]]
+__all__ = ["RowChecker", "RowResult", "Rows"]
 
 
 @dataclass
-class RowResult:
-    row: int
-    fields: CustomerFields | None = None
-    department_id: int | None = None
-    target: Customer | None = None  # the customer this row updates; None creates one
-    errors: dict[str, str] = field(default_factory=dict)
+class _Lookups(Generic[R]):
+    by_code: dict[str, Holder]
+    by_key: dict[str, list[Holder]]
+    records: dict[int, R]
 
 
-@dataclass
-class _Lookups:
-    by_code: dict[str, tuple[int, bool]]
-    by_name: dict[str, list[tuple[int, bool]]]
-    customers: dict[int, Customer]
-
-
-class RowChecker:
-    """Checks rows chunk by chunk in file order; remembers earlier rows' keys and owner verdicts."""
+class RowChecker(Generic[R, F]):
+    """Checks rows chunk by chunk in file order; remembers earlier rows' keys (and the target's look-ups)."""
 
     def __init__(self, batch: ImportBatch, vocabulary: Mapping[str, Mapping[str, str]], actor: Actor) -> None:
-        self._batch, self._vocabulary, self._actor = batch, vocabulary, actor
+        self._batch, self._actor, self._target = batch, actor, TARGETS[batch.target]
+        self._vocabulary = _merged(vocabulary, self._target.words)
+        self._rules = self._target.rules(actor)
         self._seen_codes: set[str] = set()
-        self._seen_names: set[str] = set()
-        self._owners: dict[str, int | str] = {}  # owner cell → user id, or an error code
-        self._departments: dict[int, int | ValidationFailed | None] = {}
+        self._seen_keys: set[str] = set()
 
-    def check(self, rows: Rows, uow: UnitOfWork) -> list[RowResult]:
+    def check(self, rows: Rows, uow: UnitOfWork) -> list[RowResult[R, F]]:
         """Verdicts for one chunk of rows (call inside `with uow`)."""
         values = [(row, self._values(cells)) for row, cells in rows]
-        self._resolve_owners({v.get("owner", "") for _, v in values} - {""}, uow)
+        self._rules.prepare([v for _, v in values], uow)
         lookups = self._lookups(values, uow)
         return [self._check_row(row, v, lookups, uow) for row, v in values]
 
@@ -62,101 +53,80 @@ class RowChecker:
         values["credit_code"] = normalise_credit_code(values.get("credit_code", ""))
         return values
 
-    def _resolve_owners(self, names: set[str], uow: UnitOfWork) -> None:
-        unknown = names - self._owners.keys()
-        if not unknown:
-            return
-        found = uow.imports.users_named(unknown)
-        for name in unknown:
-            ids = sorted(set(found.get(name, [])))
-            self._owners[name] = ids[0] if len(ids) == 1 else ("owner.ambiguous" if ids else "owner.unknown")
-
-    def _lookups(self, values: list[tuple[int, dict[str, str]]], uow: UnitOfWork) -> _Lookups:
+    def _lookups(self, values: list[tuple[int, dict[str, str]]], uow: UnitOfWork) -> _Lookups[R]:
+        key = self._target.name_key
         codes = {v["credit_code"] for _, v in values if v["credit_code"]}
-        names = {v["name"] for _, v in values if v["name"]}
-        by_code = uow.imports.by_credit_code(codes, self._actor) if codes else {}
-        by_name = uow.imports.by_name(names, self._actor) if names else {}
-        wanted = {self._match(v, by_code, by_name)[0] for _, v in values} - {None}
-        customers = uow.customers.get_many(sorted(i for i in wanted if i is not None), self._actor)
-        return _Lookups(by_code, by_name, customers)
+        keys = {key(v["name"]) for _, v in values if v["name"]} - {""}
+        imports, target = uow.imports, self._target.key
+        by_code = imports.by_credit_code(target, codes, self._actor) if codes else {}
+        by_key = imports.by_name_key(target, keys, self._actor) if keys else {}
+        wanted = {self._match(v, by_code, by_key)[0] for _, v in values} - {None}
+        records = self._target.records.get_many(sorted(i for i in wanted if i is not None), self._actor, uow)
+        return _Lookups(by_code, by_key, records)
 
-    def _match(self, values: Mapping[str, str], by_code: Mapping[str, tuple[int, bool]],
-               by_name: Mapping[str, list[tuple[int, bool]]]) -> tuple[int | None, dict[str, str]]:
-        """(id of the customer the row updates, errors of the key) under the batch's mode."""
-        mode = self._batch.mode
-        if mode is ImportMode.BY_CREDIT_CODE and values["credit_code"] in by_code:
-            found, visible = by_code[values["credit_code"]]
-            return (found, {}) if visible else (None, {"credit_code": "import.out_of_scope"})
-        if mode is ImportMode.BY_NAME and values["name"] in by_name:
-            matches = by_name[values["name"]]
+    def _match(self, values: Mapping[str, str], by_code: Mapping[str, Holder],
+               by_key: Mapping[str, list[Holder]]) -> tuple[int | None, dict[str, str]]:
+        """(id of the record the row updates, errors of the key) under the batch's mode."""
+        mode, code, name = self._batch.mode, values["credit_code"], values["name"]
+        if mode is ImportMode.BY_CREDIT_CODE and code in by_code:
+            return _visible(by_code[code], "credit_code")
+        if mode is ImportMode.BY_NAME and name:
+            matches = [h for h in by_key.get(self._target.name_key(name), []) if h.name == name]
             if len(matches) > 1:
                 return None, {"name": "import.name_ambiguous"}
-            found, visible = matches[0]
-            return (found, {}) if visible else (None, {"name": "import.out_of_scope"})
+            if matches:
+                return _visible(matches[0], "name")
         return None, {}
 
-    def _check_row(self, row: int, values: dict[str, str], found: _Lookups, uow: UnitOfWork) -> RowResult:
-        target_id, errors = self._match(values, found.by_code, found.by_name)
-        target = found.customers.get(target_id) if target_id is not None else None
-        if target_id is not None and (target is None or target.archived_at):
-            errors["name"] = "import.archived" if target else "import.out_of_scope"
-        result = RowResult(row, target=target, errors=errors)
-        raw = self._raw(values, target, errors)
-        self._duplicates(values, target, found, errors)
+    def _check_row(self, row: int, values: dict[str, str], found: _Lookups[R], uow: UnitOfWork) -> RowResult[R, F]:
+        target_id, errors = self._match(values, found.by_code, found.by_key)
+        record = found.records.get(target_id) if target_id is not None else None
+        if target_id is not None and record is None:
+            errors["name"] = "import.out_of_scope"
+        result: RowResult[R, F] = RowResult(row, target=record, errors=errors)
+        raw = self._rules.form_values(self._cells(values), record, errors)
+        self._duplicates(values, record, found, errors)
         if errors:
             return result
         try:
-            result.fields = customer_fields(raw)
+            result.fields = self._rules.validate(raw)
         except ValidationFailed as failed:
-            errors.update({"owner" if k == "owner_id" else k: code for k, code in failed.errors.items()})
+            errors.update(failed.errors)
             return result
-        self._owner_rule(result, uow)
+        self._rules.settle(result, uow)
         return result
 
-    def _raw(self, values: Mapping[str, str], target: Customer | None, errors: dict[str, str]) -> dict[str, str]:
-        """The form values of the row: the target's current values (or defaults) overlaid with non-empty cells."""
-        base = {k: "" if v is None else str(v) for k, v in target.fields.as_values().items()} if target else \
-            {"stage": "lead", "owner_id": str(self._actor.user_id)}
+    def _cells(self, values: Mapping[str, str]) -> dict[str, str]:
+        """The filled cells, choice labels (any language) turned into their codes."""
         cells = {k: v for k, v in values.items() if v}
-        for choice in CHOICES:
+        for choice in self._target.choices:
             if choice in cells:
                 cells[choice] = self._vocabulary.get(choice, {}).get(normalise_label(cells[choice]), cells[choice])
-        if "owner" in cells:
-            owner = self._owners.get(cells.pop("owner"), "owner.unknown")
-            if isinstance(owner, str):
-                errors["owner"] = owner
-            else:
-                cells["owner_id"] = str(owner)
-        return base | cells
+        return cells
 
-    def _duplicates(self, values: Mapping[str, str], target: Customer | None, found: _Lookups,
+    def _duplicates(self, values: Mapping[str, str], record: R | None, found: _Lookups[R],
                     errors: dict[str, str]) -> None:
-        code, name = values["credit_code"], values["name"]
+        code, key = values["credit_code"], self._target.name_key(values["name"]) if values["name"] else ""
         if code and code in self._seen_codes:
             errors.setdefault("credit_code", "import.duplicate_in_file")
-        elif code and code in found.by_code and (target is None or found.by_code[code][0] != target.id):
+        elif code and code in found.by_code and (record is None or found.by_code[code].id != record.id):
             errors.setdefault("credit_code", "credit_code.taken")
-        if name and name in self._seen_names:
+        if key and key in self._seen_keys:
             errors.setdefault("name", "import.duplicate_in_file")
-        elif name and target is None and name in found.by_name:
+        elif key and record is None and key in found.by_key:
             errors.setdefault("name", "import.name_taken")
         self._seen_codes.update({code} - {""})
-        self._seen_names.update({name} - {""})
+        self._seen_keys.update({key} - {""})
 
-    def _owner_rule(self, result: RowResult, uow: UnitOfWork) -> None:
-        assert result.fields is not None
-        owner_id, target = result.fields.owner_id, result.target
-        if target is not None and owner_id == target.owner_id:
-            result.department_id = target.department_id
-            return
-        if owner_id not in self._departments:
-            try:
-                self._departments[owner_id] = check_owner(owner_id, self._actor, uow)
-            except ValidationFailed as refused:
-                self._departments[owner_id] = refused
-        verdict = self._departments[owner_id]
-        if isinstance(verdict, ValidationFailed):
-            result.errors["owner"] = verdict.errors.get("owner_id", "owner.not_allowed")
-            result.fields = None
-        else:
-            result.department_id = verdict
+
+def _visible(holder: Holder, field: str) -> tuple[int | None, dict[str, str]]:
+    return (holder.id, {}) if holder.visible else (None, {field: "import.out_of_scope"})
+
+
+def _merged(vocabulary: Mapping[str, Mapping[str, str]], words: Mapping[str, Mapping[str, str]]
+            ) -> dict[str, dict[str, str]]:
+    """The translated labels (from the job's payload) over the target's own words for its choice fields."""
+    merged = {field: {normalise_label(word): code for word, code in table.items()} for field, table in words.items()}
+    for field, table in vocabulary.items():
+        merged.setdefault(field, {}).update(table)
+    return merged
