@@ -14,6 +14,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from domain.imports.ports import Spreadsheet
 from domain.shared.errors import ValidationFailed
+from domain.shared.spreadsheet import FORMULA_START, safe_cell
 
 MAX_BYTES = 20 * 1024 * 1024
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -67,17 +68,24 @@ class CsvSheet:
                 yield number, cells
 
     def with_errors(self, errors: Mapping[int, str], title: str) -> bytes:
+        """The file again, every cell formula-safe (SECURITY I7): a spreadsheet shows "=1+1", never runs it."""
         out = io.StringIO()
         out.write("\ufeff")
         writer = csv.writer(out, delimiter=self._dialect.delimiter)
         width = len(self.header)
         for number, cells in enumerate(self._reader(), start=1):
             padded = cells + [""] * (width - len(cells))
-            writer.writerow([*padded, title if number == 1 else errors.get(number, "")])
+            writer.writerow([safe_cell(cell) for cell in (*padded, title if number == 1 else errors.get(number, ""))])
         return out.getvalue().encode("utf-8")
 
     def _reader(self) -> Iterator[list[str]]:
-        return csv.reader(io.StringIO(self._text, newline=""), delimiter=self._dialect.delimiter)
+        rows = csv.reader(io.StringIO(self._text, newline=""), delimiter=self._dialect.delimiter)
+        return ([_unguarded(cell) for cell in cells] for cells in rows)
+
+
+def _unguarded(cell: str) -> str:
+    """A cell the error file made formula-safe ("'=1+1") read back as typed, so a corrected file re-imports."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
 
 
 def _decode(data: bytes) -> str:
