@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import Connection, Row, Select, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
-from adapters.sqlalchemy.document_pages import newest_first, oldest_first
-from adapters.sqlalchemy.receiving import order_scope
+from adapters.sqlalchemy.keyset import newest_first, oldest_first
+from adapters.sqlalchemy.purchase_orders import order_scope
 from adapters.sqlalchemy.tables import (
     purchase_order_lines as pol,
     purchase_orders as po,

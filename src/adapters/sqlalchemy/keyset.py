@@ -47,6 +47,16 @@ def newest_first(db: Connection, statement: Select[Any], created: ColumnElement[
                 cursor_of(rows[0]) if has_prev else None)
 
 
+def oldest_first(statement: Select[Any], created: ColumnElement[Any], row_id: ColumnElement[Any],
+                 after: str | None) -> Select[Any]:
+    """`statement` oldest first, after (newer than) the cursor: a work queue's order (read one row more)."""
+    cursor = decode_cursor(after)
+    if cursor is not None:
+        key = tuple_(literal(_moment(cursor[0]), created.type), literal(cursor[1]))
+        statement = statement.where(tuple_(created, row_id) > key)
+    return statement.order_by(created.asc(), row_id.asc())
+
+
 def _moment(value: str | int | None) -> datetime:
     try:
         return datetime.fromisoformat(str(value))

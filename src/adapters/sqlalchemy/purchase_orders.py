@@ -34,7 +34,7 @@ _LAST = "\U0010ffff"  # sorts after every character: the upper bound of a prefix
 
 
 def order_scope(actor: Actor) -> ColumnElement[bool]:
-    """The rows of `purchase_orders` the actor may see."""
+    """The rows of `purchase_orders` the actor may see (receipts and invoices follow their order)."""
     return record_scope(actor, "purchase_order", po.c.buyer_id, po.c.department_id)
 
 

@@ -5,10 +5,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, Select, exists, insert, or_, select, update
+from sqlalchemy import Connection, Row, Select, exists, insert, or_, select, update
 
-from adapters.sqlalchemy.document_pages import newest_first
-from adapters.sqlalchemy.scope import record_scope
+from adapters.sqlalchemy.keyset import newest_first
+from adapters.sqlalchemy.purchase_orders import order_scope
 from adapters.sqlalchemy.tables import (
     goods_receipt_lines as grl,
     goods_receipts as gr,
@@ -42,10 +42,6 @@ _SUMMARY = select(
 ).join(po, po.c.id == gr.c.order_id).join(suppliers, suppliers.c.id == po.c.supplier_id).join(
     users, users.c.id == gr.c.received_by)
 
-
-def order_scope(actor: Actor) -> ColumnElement[bool]:
-    """The rows of `purchase_orders` the actor may see (receipts and invoices follow their order)."""
-    return record_scope(actor, "purchase_order", po.c.buyer_id, po.c.department_id)
 
 
 class SqlReceivingRepository:

@@ -7,8 +7,7 @@ except for approvers: a task on the order's approval lets its holder read the or
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.approvals.participation import takes_part
-from domain.approvals.records import business_day
+from domain.approvals.involvement import approves
 from domain.audit.models import AuditEvent, Values
 from domain.identity.access import require
 from domain.identity.models import Actor
@@ -78,7 +77,7 @@ def readable(order_id: int, actor: Actor, uow: UnitOfWork, now: datetime) -> tup
     order = uow.purchase_orders.get(order_id, actor) if actor.can(Permission.ORDER_READ) else None
     if order is not None:
         return order, False
-    if takes_part(ENTITY, order_id, actor, uow, business_day(now)):
+    if approves(ENTITY, order_id, actor, uow, now):
         found = uow.purchase_orders.get_unscoped(order_id)
         if found is not None:
             return found, True
