@@ -1,6 +1,6 @@
 """SQL repository for contracts and their amendments. The record scope is part of every contract query."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -11,14 +11,13 @@ from sqlalchemy import (
     case,
     func,
     insert,
-    literal,
     or_,
     select,
-    tuple_,
     update,
 )
 
 from adapters.sqlalchemy.contract_parties import party_named
+from adapters.sqlalchemy.keyset import newest_first
 from adapters.sqlalchemy.scope import record_scope
 from adapters.sqlalchemy.tables import contract_amendments, contracts, customers, suppliers, users
 from domain.contracts.models import (
@@ -31,7 +30,7 @@ from domain.contracts.models import (
     FieldChange,
 )
 from domain.identity.models import Actor
-from domain.shared.paging import Page, decode_cursor, encode_cursor
+from domain.shared.paging import Page
 
 # One row per contract: the party's name comes from whichever table holds it (primary-key lookups, 50 per page).
 _KIND = case((contracts.c.supplier_id.is_(None), ContractKind.SALES.value), else_=ContractKind.PURCHASE.value)
@@ -80,17 +79,8 @@ class SqlContractRepository:
         statement = _filtered(_SUMMARY.where(contract_scope(actor)), query)
         if query.text:
             statement = statement.where(_text_match(query.text, party_named(self._db, query.text)))
-        after, before = decode_cursor(query.after), decode_cursor(query.before)
-        backwards = before is not None and after is None
-        cursor = before if backwards else after
-        bound = tuple_(contracts.c.created_at, contracts.c.id)
-        if cursor is not None:
-            key = tuple_(literal(_moment(cursor[0]), contracts.c.created_at.type), literal(cursor[1]))
-            statement = statement.where(bound > key if backwards else bound < key)
-        order = (contracts.c.created_at.asc(), contracts.c.id.asc()) if backwards else (
-            contracts.c.created_at.desc(), contracts.c.id.desc())
-        rows = list(self._db.execute(statement.order_by(*order).limit(query.per_page + 1)))
-        return _page(rows, query.per_page, backwards, cursor is not None)
+        return newest_first(self._db, statement, contracts.c.created_at, contracts.c.id, query.after, query.before,
+                            query.per_page, lambda row: ContractSummary(*row))
 
     def successor_id(self, contract_id: int) -> int | None:
         return self._db.execute(select(contracts.c.id).where(contracts.c.predecessor_id == contract_id)).scalar()
@@ -142,28 +132,7 @@ def _text_match(term: str, party_named: ColumnElement[bool]) -> ColumnElement[bo
     return or_(contracts.c.number == term.upper(), contracts.c.title.icontains(term, autoescape=True), party_named)
 
 
-def _moment(value: str | int | None) -> datetime:
-    try:
-        return datetime.fromisoformat(str(value))
-    except ValueError:
-        return datetime.min
 
-
-def _page(rows: list[Row[Any]], per_page: int, backwards: bool, had_cursor: bool) -> Page[ContractSummary]:
-    more = len(rows) > per_page
-    rows = rows[:per_page]
-    if backwards:
-        rows.reverse()
-    items = [ContractSummary(*row) for row in rows]
-    if not items:
-        return Page(items, None, None)
-    has_next = had_cursor if backwards else more
-    has_prev = more if backwards else had_cursor
-    return Page(items, _cursor(items[-1]) if has_next else None, _cursor(items[0]) if has_prev else None)
-
-
-def _cursor(item: ContractSummary) -> str:
-    return encode_cursor((item.created_at.isoformat(), item.id))
 
 
 def _to_amendment(row: Row[Any]) -> Amendment:
