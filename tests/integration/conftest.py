@@ -25,7 +25,9 @@ from web.app import create_app
 from web.deps import Dependencies
 
 PG_ADMIN = os.environ.get("HOUTAI_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
-PG_DATABASE = os.environ.get("HOUTAI_TEST_PG_DATABASE", "houtai_test")
+# One database per pytest-xdist worker (gw0, gw1, …): each worker migrates and wipes its own.
+PG_DATABASE = os.environ.get("HOUTAI_TEST_PG_DATABASE", "houtai_test") + (
+    "_" + os.environ["PYTEST_XDIST_WORKER"] if os.environ.get("PYTEST_XDIST_WORKER") else "")
 TABLES = ("supplier_invoice_lines", "supplier_invoices", "goods_receipt_lines", "goods_receipts",
           "purchase_order_lines", "purchase_orders", "requisition_lines", "requisitions", "budget_entries", "budgets",
           "supplier_document_reminders", "supplier_documents", "supplier_contacts", "procurement_settings",

@@ -1,5 +1,6 @@
 """The hash-chained audit trail on real SQLite and PostgreSQL: tamper detection, the guards, the CLI."""
 
+import os
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -17,7 +18,8 @@ from domain.audit.models import AuditEvent
 from domain.audit.verify import Break, verify_chain
 from tests.builders import NOW
 
-APP_ROLE = "houtai_audit_test_app"
+APP_ROLE = "houtai_audit_test_app" + ("_" + os.environ.get("PYTEST_XDIST_WORKER", "") if os.environ.get(
+    "PYTEST_XDIST_WORKER") else "")  # roles are cluster-wide: one per test worker
 
 
 def append(engine: Engine, count: int, action: str = "customer.updated") -> None:
