@@ -54,8 +54,11 @@ lint: lint-imports
 unit: install-test
 	$(BIN)/pytest -q -p no:cacheprovider tests/unit
 
+# Integration tests on TEST_WORKERS processes (pytest-xdist; each has its own PostgreSQL database).
+TEST_WORKERS ?= 2
+
 integration: install-test translations
-	$(BIN)/pytest -q -p no:cacheprovider tests/integration
+	$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) tests/integration
 
 e2e: install-test translations chromium
 	$(BIN)/pytest -q -p no:cacheprovider e2e --screenshot only-on-failure --output test-results
