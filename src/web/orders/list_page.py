@@ -15,18 +15,20 @@ from web.guard import current_actor
 from web.listing import query_string
 from web.lists.context import list_tools
 from web.lists.registry import BulkButton, BulkGroup, BulkUi, ExportUi, ListPage
-from web.orders.labels import FIELDS, STATUSES, amount, order_query
+from web.orders.labels import FIELDS, STATUSES, amount, current_labels, order_query
 
 
 def order_context(args: Mapping[str, str], full: bool) -> dict[str, Any]:
-    """Rows, filter choices and saved views from one read transaction; amounts formatted here, not per row."""
+    """Rows, filter choices and saved views from one read transaction; amounts formatted here, not per row; the
+    label tables too, for the list tools' routes (another blueprint)."""
     query = order_query(args)
     found = services.list_orders(query, actor=current_actor(), uow=deps().reader(), with_filters=full,
                                  with_views=True)
     tools = list_tools(ORDER_PAGE, args, found.views, full=full)
-    return {"page": found.page, "query": query, "buyers": found.buyers, "supplier_name": found.supplier_name,
-            "amounts": [amount(o.gross_total) for o in found.page.items], "base": tools.base, "tools": tools,
-            "page_link": lambda **cursor: query_string(args, ORDER_LIST.params, **cursor)}
+    return current_labels() | {
+        "page": found.page, "query": query, "buyers": found.buyers, "supplier_name": found.supplier_name,
+        "amounts": [amount(o.gross_total) for o in found.page.items], "base": tools.base, "tools": tools,
+        "page_link": lambda **cursor: query_string(args, ORDER_LIST.params, **cursor)}
 
 
 def _send(value: str, count: int) -> str:
