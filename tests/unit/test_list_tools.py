@@ -16,7 +16,7 @@ from domain.jobs.models import JobStatus
 from domain.jobs.services import HANDLERS, register, run_job
 from domain.lists import bulk, saved_views
 from domain.lists.export import ExportLabels, export_handler, start_export
-from domain.lists.models import BulkOutcome, ListSpec, canonical_query, columns_of
+from domain.lists.models import ListSpec, canonical_query, columns_of
 from domain.lists.specs import (
     Apply,
     BatchRequest,
@@ -26,16 +26,8 @@ from domain.lists.specs import (
     ExportBatch,
     ExportColumn,
     ExportSpec,
-    audited_by,
-    refused_by,
 )
-from domain.shared.errors import (
-    InvalidTransition,
-    NotFound,
-    PermissionDenied,
-    ReauthenticationRequired,
-    ValidationFailed,
-)
+from domain.shared.errors import NotFound, PermissionDenied, ReauthenticationRequired, ValidationFailed
 from domain.shared.sensitive import SensitiveKind
 from domain.shared.spreadsheet import CsvFile
 from domain.unit_of_work import UnitOfWork
@@ -291,44 +283,3 @@ class TestBulk:
         assert (empty.value.errors, value.value.errors) == ({"ids": "selection.empty"}, {"when": "choice.invalid"})
         assert uow.commits == 0 and not notes.rows[mine].done
 
-
-class TestRefusingActions:
-    """Actions that reuse a single-record service: it saves and audits, the action names why it leaves records."""
-
-    @pytest.fixture
-    def spec(self, notes: Notes) -> BulkSpec[Note]:
-        def rule(note: Note, run: BulkRun) -> None:
-            if not run.value:
-                raise ValidationFailed({"when": "required"})
-            if note.done:
-                raise InvalidTransition("note.done_already")
-
-        def close(note: Note, run: BulkRun, now: datetime) -> None:  # the "service": it audits itself
-            notes.rows[note.id] = replace(note, done=True)
-            run.uow.audit.append(AuditEvent("note.closed", now, run.actor.user_id, None, "note", str(note.id)))
-
-        return BulkSpec(NOTES, notes.load, (
-            BulkAction.refusing("close", Permission.CUSTOMER_ARCHIVE, refused_by(rule), audited_by(close)),))
-
-    def test_the_preview_counts_each_reason_and_apply_audits_once_per_record(
-        self, spec: BulkSpec[Note], notes: Notes, uow: FakeUnitOfWork
-    ) -> None:
-        boss = actor(uow, BOSS)
-        mine = [notes.add(BOSS, "a"), notes.add(BOSS, "b"), notes.add(BOSS, "c")]
-        notes.rows[mine[2]] = replace(notes.rows[mine[2]], done=True)
-        ids = [str(i) for i in [*mine, notes.add(REP, "d"), 99]]
-
-        preview = bulk.preview_bulk(spec, "close", ids, "now", actor=boss, uow=uow)
-        done = bulk.apply_bulk(spec, "close", ids, "now", actor=boss, uow=uow, clock=FakeClock())
-
-        assert preview == BulkOutcome(2, 3, (("selection.unavailable", 2), ("note.done_already", 1)))
-        assert (done.changed, done.not_changed) == (2, 3) and uow.commits == 1
-        assert sorted(e.entity_id or "" for e in uow.audit.events) == [str(mine[0]), str(mine[1])]
-
-    def test_a_bad_value_is_refused_for_the_whole_selection(self, spec: BulkSpec[Note], notes: Notes,
-                                                            uow: FakeUnitOfWork) -> None:
-        mine = notes.add(BOSS, "a")
-
-        with pytest.raises(ValidationFailed):
-            bulk.apply_bulk(spec, "close", [str(mine)], "", actor=actor(uow, BOSS), uow=uow, clock=FakeClock())
-        assert uow.commits == 0 and not notes.rows[mine].done
