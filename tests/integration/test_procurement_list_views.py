@@ -96,3 +96,20 @@ def test_a_bad_name_shows_the_list_again_with_what_was_typed(office: Purchasing)
     assert response.status_code == 422 and 'id="requisition-results"' in response.text
     assert 'aria-invalid="true"' in response.text and 'value="' + "x" * 61 + '"' in response.text
     assert saved(office, "requisitions") == []
+
+
+def test_the_view_forms_are_loaded_when_opened(office: Purchasing) -> None:
+    client, token = office.client(office.buyer)
+    page = client.get("/purchase-orders?status=approved&after=cursor").text
+
+    fragment = client.get("/purchase-orders/views/manage?status=approved",
+                          headers={"HX-Request": "true", "HX-Target": "order-view-forms"}).text
+    client.post("/purchase-orders/views", data={"csrf_token": token, "name": "To send", "status": "approved"})
+    own = client.get("/purchase-orders/views/manage?status=approved").text
+    [(view_id, _, _)] = saved(office, "purchase_orders")
+
+    assert 'name="name"' not in page and 'hx-get="/purchase-orders/views/manage?status=approved"' in page
+    assert fragment.startswith('<div id="order-view-forms">') and "Save the current filters as" in fragment
+    assert '<input type="hidden" name="status" value="approved">' in fragment and "cursor" not in fragment
+    assert "<h1>Saved views</h1>" in own and 'href="/purchase-orders?status=approved">Back to the list' in own
+    assert f'action="/purchase-orders/views/{view_id}/rename"' in own and 'name="share"' not in own

@@ -274,6 +274,13 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("invoices_list.rename_view", "POST"): Permission.INVOICE_READ,
     ("invoices_list.delete_view", "POST"): Permission.INVOICE_READ,
     ("invoices_list.export", "POST"): Permission.PURCHASE_EXPORT,
+    ("customers_list.manage_views", "GET"): Permission.CUSTOMER_READ,  # every list's view forms, loaded when opened
+    ("contracts_list.manage_views", "GET"): Permission.CONTRACT_READ,
+    ("suppliers_list.manage_views", "GET"): Permission.SUPPLIER_READ,
+    ("requisitions_list.manage_views", "GET"): Permission.REQUISITION_READ,
+    ("purchase_orders_list.manage_views", "GET"): Permission.ORDER_READ,
+    ("receipts_list.manage_views", "GET"): Permission.ORDER_READ,
+    ("invoices_list.manage_views", "GET"): Permission.INVOICE_READ,
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer

@@ -20,8 +20,9 @@ Recipe: plugging a list in (the customer and contract lists are the worked examp
    (web/lists/context.py). Register the page in `_list_tools` of web/app.py and the ExportSpec in
    `EXPORTS` of bootstrap.py (that registers its job handler).
 4. Routes (blueprint "<key>_list" below the list's URL, from one implementation in web/lists/routes.py):
-   POST /views, GET /views/<view_id>, POST /views/<view_id>/rename, POST /views/<view_id>/delete (the
-   list's read permission; views of other users or lists are 404); POST /export (its permission plus
+   POST /views, GET /views/manage (the save, rename and delete forms, loaded when opened), GET /views/<view_id>,
+   POST /views/<view_id>/rename, POST /views/<view_id>/delete (the list's read permission; views of other
+   users or lists are 404); POST /export (its permission plus
    step-up); POST /bulk/<action-name> per action (the action's permission). Add each to ACCESS in
    tests/integration/test_route_matrix.py.
 5. Templates: in the results partial (what the active search swaps) include "lists/_views.html" (tabs,
@@ -111,7 +112,7 @@ class ListPage:
     """A list page and what it plugs into the list tools."""
 
     spec: ListSpec
-    name: str  # element ids: <name>-results, <name>-bulk (the list's form), <name>-export, <name>-views
+    name: str  # element ids: <name>-results, <name>-bulk (the list's form), <name>-export, <name>-views and -view-forms
     url: str  # the list's URL below the application root ("/customers"); its tools live below it
     endpoint: str  # the list page's endpoint ("customers.index")
     template: str  # the page ("customers/index.html")
@@ -134,6 +135,10 @@ class ListPage:
     @property
     def export_id(self) -> str:
         return f"{self.name}-export"
+
+    @property
+    def view_forms_id(self) -> str:
+        return f"{self.name}-view-forms"
 
     @property
     def state_keys(self) -> tuple[str, ...]:
