@@ -158,11 +158,18 @@ class TestCloseRequisitions:
 
         preview = client.post("/requisitions/bulk/close", headers=CONFIRM, data=form | {"close_reason": "项目取消"})
         missing = client.post("/requisitions/bulk/close", data=form | {"confirmed": "1"}, headers=CONFIRM)
+        from_confirmation = client.post("/requisitions/bulk/close", data=form | {"confirmed": "1"}, headers={
+            "HX-Request": "true", "HX-Target": "requisition-results"})
+        without_js = client.post("/requisitions/bulk/close", data=form | {"confirmed": "1", "status": "approved"})
         done = client.post("/requisitions/bulk/close", data=form | {"confirmed": "1", "close_reason": "项目取消"})
 
         assert "Close 2 requisitions because “项目取消”?" in preview.text
         assert "Only an approved or (partly) ordered requisition can be closed." in preview.text
         assert missing.status_code == 422 and "Type why the selected requisitions are closed" in missing.text
+        assert from_confirmation.status_code == 422 and from_confirmation.headers["HX-Retarget"] == "#bulk-confirm"
+        assert from_confirmation.text.startswith('<div id="bulk-confirm">') and "Type why" in from_confirmation.text
+        assert without_js.status_code == 422 and "Type why" in without_js.text and "<html" in without_js.text
+        assert 'id="filter-status"' in without_js.text
         assert done.status_code == 303
         assert statuses(office, "requisitions", ids) == ["closed", "closed", "draft", "approved"]
         assert sorted(e for e, _ in office.audit("requisition.closed")) == sorted(str(i) for i in ids[:2])

@@ -33,11 +33,10 @@ def bulk(page: ListPage, action: str) -> HttpResponse:
                 page, action, field, value, outcome, button.question(value, outcome.changed)))
         outcome = apply_bulk(ui.spec, action, ids, value, actor=actor, uow=d.uow(), clock=d.clock)
     except ValidationFailed as error:
-        return _answer(page, {CONFIRM: "lists/_bulk_confirm.html"}, 422, bulk_errors=_messages(ui, error.errors))
+        return _refused(page, 422, _messages(ui, error.errors))
     except (StaleVersion, InvalidTransition):  # a selected record changed between the preview's count and now
-        return _answer(page, {CONFIRM: "lists/_bulk_confirm.html"}, 409, bulk_errors=[_(
-            "One of the selected records was changed by someone else meanwhile, so nothing was changed. "
-            "Look at the list again and repeat the action.")])
+        return _refused(page, 409, [_("One of the selected records was changed by someone else meanwhile, so nothing "
+                                      "was changed. Look at the list again and repeat the action.")])
     message = ui.done(outcome)
     if hx_target() == page.results_id:
         return _answer(page, {page.results_id: "lists/_bulk_done.html"}, 200, done_message=message)
@@ -60,6 +59,19 @@ def _answer(page: ListPage, fragments: dict[str, str], status: int, **extra: obj
     else:
         context = page.context(request.form, target not in fragments)
     return render(page.template, fragments, status, **(context | extra))
+
+
+def _refused(page: ListPage, status: int, messages: list[str]) -> HttpResponse:
+    """Why nothing changed, where the confirmation shows: also when the confirmation's own form (which swaps the
+    results) asked; the list page with the message without JavaScript."""
+    target = hx_target()
+    if target not in (CONFIRM, page.results_id):
+        return render(page.template, None, status, **(page.context(request.form, True) | {"bulk_errors": messages}))
+    response = render("lists/_bulk_confirm.html", None, status, bulk_errors=messages,
+                      tools=list_tools(page, request.form, [], full=False))
+    if target != CONFIRM:
+        response.headers["HX-Retarget"], response.headers["HX-Reswap"] = "#" + CONFIRM, "outerHTML"
+    return response
 
 
 def _messages(ui: BulkUi, errors: Mapping[str, str]) -> list[str]:
