@@ -87,6 +87,20 @@ class TestSendOrders:
         assert statuses(office, "purchase_orders", orders[:1]) == ["approved"]
         assert office.audit("purchase_order.sent") == []
 
+    def test_fragments_leave_the_csrf_token_to_htmxs_header(self, office: Purchasing, orders: list[int]) -> None:
+        client, token = office.client(office.buyer)
+        results = {"HX-Request": "true", "HX-Target": "order-results"}
+
+        fragment = client.get("/purchase-orders?status=approved", headers=results).text
+        sent = client.post("/purchase-orders/bulk/send", data={"ids": [str(orders[0])], "confirmed": "1"},
+                           headers=results | {"X-CSRFToken": token})
+        forged = client.post("/purchase-orders/bulk/send", data={"ids": [str(orders[1])], "confirmed": "1"},
+                             headers=results)
+
+        assert 'name="csrf_token"' not in fragment and 'name="csrf_token"' in client.get("/purchase-orders").text
+        assert (sent.status_code, forged.status_code) == (200, 400)
+        assert statuses(office, "purchase_orders", orders[:2]) == ["sent", "approved"]
+
     def test_an_empty_selection_says_what_to_do(self, office: Purchasing) -> None:
         client, token = office.client(office.buyer)
 
