@@ -51,17 +51,23 @@ from domain.customers.export import CUSTOMER_EXPORT
 from domain.identity.login import issue_setup_token
 from domain.identity.models import Actor, SessionPolicy
 from domain.identity.sessions import purge_idle_sessions
+from domain.invoicing.lists import INVOICE_EXPORT
 from domain.jobs.services import register, run_job
 from domain.lists.export import export_handler
+from domain.purchasing.lists import ORDER_EXPORT
+from domain.receiving.lists import RECEIPT_EXPORT
+from domain.requisitions.lists import REQUISITION_EXPORT
 from domain.shared.numbering import DEFAULT_PATTERNS, InvalidPattern, NumberPattern
 from domain.shared.spreadsheet import CsvFile
 from domain.suppliers.document_services import run_suppliers_daily
+from domain.suppliers.lists import SUPPLIER_EXPORT
 from web.app import create_app
 from web.deps import Dependencies
 from web.imports import jobs as _import_jobs  # noqa: F401  (registers its job kinds; the worker builds no app)
 
 ROOT = Path(__file__).resolve().parents[1]
-EXPORTS = (CUSTOMER_EXPORT, CONTRACT_EXPORT)  # the lists that export (domain.lists.export), one job kind each
+EXPORTS = (CUSTOMER_EXPORT, CONTRACT_EXPORT,  # the lists that export (domain.lists.export), one job kind each
+           SUPPLIER_EXPORT, REQUISITION_EXPORT, ORDER_EXPORT, RECEIPT_EXPORT, INVOICE_EXPORT)
 
 
 def var_dir() -> Path:

@@ -26,7 +26,7 @@ from domain.invoicing.models import (
     OrderLineForInvoice,
     SupplierInvoice,
 )
-from domain.purchasing.models import OrderListQuery, OrderStatus, OrderSummary, PurchaseOrder
+from domain.purchasing.models import OrderExportRow, OrderListQuery, OrderStatus, OrderSummary, PurchaseOrder
 from domain.purchasing.sources import FrameworkContract, RequisitionLineFacts, SupplierFacts
 from domain.receiving.models import (
     GoodsReceipt,
@@ -39,6 +39,7 @@ from domain.receiving.models import (
 )
 from domain.requisitions.models import (
     Requisition,
+    RequisitionExportRow,
     RequisitionLine,
     RequisitionListQuery,
     RequisitionStatus,
@@ -49,6 +50,7 @@ from domain.suppliers.documents import ExpiringDocument, SupplierDocument
 from domain.suppliers.models import (
     Supplier,
     SupplierContact,
+    SupplierExportRow,
     SupplierListQuery,
     SupplierStatus,
     SupplierSummary,
@@ -167,6 +169,14 @@ class FakeRequisitionRepository:
         return Page([RequisitionSummary(r.id or 0, r.number, r.title, "", names.get(r.requester_id, ""),
                                         r.estimated_total, r.currency, r.status.value, r.needed_by, r.created_at)
                      for r in found[:query.per_page]], None, None)
+
+    def export_rows(self, query: RequisitionListQuery, actor: Actor) -> Page[RequisitionExportRow]:
+        rows = [self.rows[summary.id] for summary in self.search(query, actor).items]
+        names = self._users.names({r.requester_id for r in rows})
+        return Page([RequisitionExportRow(r.number, r.title, r.purpose, "", names.get(r.requester_id, ""),
+                                          r.status.value, r.estimated_total, r.currency, "", r.needed_by,
+                                          len(r.lines), r.submitted_at, r.decided_at, r.created_at, r.closed_reason)
+                     for r in rows], None, None)
 
     def _matches(self, requisition: Requisition, query: RequisitionListQuery) -> bool:
         text = query.text.lower()
@@ -315,6 +325,10 @@ class FakeReceivingRepository:
                  if (order := self.book.visible(r.order_id, actor)) and query.order_id in (None, r.order_id)]
         return Page(found[:query.per_page], None, None)
 
+    def export_rows(self, query: ReceiptListQuery, actor: Actor) -> Page[ReceiptDetail]:
+        return Page([detail for summary in self.search(query, actor).items
+                     if (detail := self.get(summary.id, actor)) is not None], None, None)
+
 
 class FakeInvoiceRepository:
     def __init__(self, book: FakeOrderBook) -> None:
@@ -364,6 +378,10 @@ class FakeInvoiceRepository:
                  if (order := self.book.visible(i.order_id, actor)) and query.order_id in (None, i.order_id)
                  and query.status in (None, i.status) and (not query.ready_to_pay or i.status.ready_to_pay)]
         return Page(found[:query.per_page], None, None)
+
+    def export_rows(self, query: InvoiceListQuery, actor: Actor) -> Page[InvoiceView]:
+        return Page([view for summary in self.search(query, actor).items
+                     if (view := self.get(summary.id, actor)) is not None], None, None)
 
     def exceptions(self, after: str | None, limit: int, actor: Actor) -> list[InvoiceView]:
         waiting = sorted((i for i in self.invoices.values() if i.status is InvoiceStatus.EXCEPTION),
@@ -457,6 +475,13 @@ class FakeSupplierRepository:
         items = [SupplierSummary(s.id or 0, s.name, s.fields.credit_code, s.fields.category, s.status.value,
                                  s.fields.region, s.created_at.date()) for s in found[:query.per_page]]
         return Page(items, None, None)
+
+    def export_rows(self, query: SupplierListQuery, today: date) -> Page[SupplierExportRow]:
+        rows = [self.rows[summary.id] for summary in self.search(query, today).items]
+        return Page([SupplierExportRow(s.name, s.fields.credit_code, s.fields.category, s.status.value,
+                                       s.status_reason, s.fields.region, s.fields.address, s.fields.payment_terms,
+                                       s.fields.bank_name, s.fields.bank_account, s.created_at.date(), None, None)
+                     for s in rows], None, None)
 
 
 class FakeSupplierContactRepository:
@@ -588,6 +613,14 @@ class FakePurchaseOrderRepository:
 
     def of_supplier(self, supplier_id: int, actor: Actor, limit: int) -> list[OrderSummary]:
         return self.search(OrderListQuery(supplier_id=supplier_id, per_page=limit), actor).items
+
+    def export_rows(self, query: OrderListQuery, actor: Actor) -> Page[OrderExportRow]:
+        orders = [self.rows[summary.id] for summary in self.search(query, actor).items]
+        return Page([OrderExportRow(o.number, o.title, f"Supplier {o.supplier_id}", None, o.status.value,
+                                    f"Buyer {o.buyer_id}", None, None, o.currency, o.net_total, o.tax_total,
+                                    o.gross_total, len(o.lines),
+                                    sum(1 for line in o.lines if line.accepted_quantity >= line.quantity), 0, None,
+                                    o.sent_at, o.created_at, o.closed_reason) for o in orders], None, None)
 
     def _number_lines(self, order: PurchaseOrder) -> None:
         for line in order.lines:

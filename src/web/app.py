@@ -133,8 +133,9 @@ def _list_tools(app: Flask) -> None:
     from web.contracts.list_page import CONTRACT_PAGE
     from web.customer_lists.context import CUSTOMER_PAGE
     from web.lists.routes import list_blueprint
+    from web.procurement_lists import PROCUREMENT_PAGES
 
-    for page in (CUSTOMER_PAGE, CONTRACT_PAGE):
+    for page in (CUSTOMER_PAGE, CONTRACT_PAGE, *PROCUREMENT_PAGES):
         app.register_blueprint(list_blueprint(page))
 
 

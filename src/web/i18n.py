@@ -230,6 +230,8 @@ ERRORS = {
     "order.contract_not_active": _l("This framework contract is not active; choose an active one, or none."),
     "order.contract_exceeded": _l("The order's gross total is more than is left of the framework contract. Lower the "
                                   "amounts, or order without the contract."),
+    # procurement list tools
+    "selection.unavailable": _l("It no longer exists, or it is outside the records you may see."),
 }
 
 PERMISSIONS = {

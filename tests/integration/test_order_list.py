@@ -17,7 +17,7 @@ from tests.integration.conftest import add_user, sign_in_as
 from tests.integration.order_helpers import Office, add_supplier, office, order_rule
 from web.deps import Dependencies
 
-ROW = re.compile(r'<td><a href="/purchase-orders/(\d+)">(PO-[^<]+)</a>')
+ROW = re.compile(r'<td><a href="/purchase-orders/(\d+)"[^>]*>(PO-[^<]+)</a>')
 
 
 @pytest.fixture

@@ -251,6 +251,43 @@ ACCESS: dict[tuple[str, str], Need] = {
     ("supplier_imports.commit", "POST"): Permission.SUPPLIER_IMPORT,
     ("supplier_imports.undo", "POST"): Permission.SUPPLIER_IMPORT,
     ("supplier_imports.error_file", "GET"): Permission.SUPPLIER_IMPORT,  # others than the uploader: step-up
+    # the procurement lists' tools (web/lists/routes.py makes them per list): views need the list's read permission
+    ("suppliers_list.save_view", "POST"): Permission.SUPPLIER_READ,
+    ("suppliers_list.open_view", "GET"): Permission.SUPPLIER_READ,
+    ("suppliers_list.rename_view", "POST"): Permission.SUPPLIER_READ,
+    ("suppliers_list.delete_view", "POST"): Permission.SUPPLIER_READ,
+    ("suppliers_list.export", "POST"): Permission.SUPPLIER_EXPORT,  # and supplier.read, which they all hold
+    ("suppliers_list.bulk_qualify", "POST"): Permission.SUPPLIER_QUALIFY,
+    ("suppliers_list.bulk_suspend", "POST"): Permission.SUPPLIER_QUALIFY,
+    ("requisitions_list.save_view", "POST"): Permission.REQUISITION_READ,
+    ("requisitions_list.open_view", "GET"): Permission.REQUISITION_READ,
+    ("requisitions_list.rename_view", "POST"): Permission.REQUISITION_READ,
+    ("requisitions_list.delete_view", "POST"): Permission.REQUISITION_READ,
+    ("requisitions_list.export", "POST"): Permission.PURCHASE_EXPORT,  # and the list's read, which they all hold
+    ("requisitions_list.bulk_close", "POST"): Permission.REQUISITION_CLOSE,
+    ("purchase_orders_list.save_view", "POST"): Permission.ORDER_READ,
+    ("purchase_orders_list.open_view", "GET"): Permission.ORDER_READ,
+    ("purchase_orders_list.rename_view", "POST"): Permission.ORDER_READ,
+    ("purchase_orders_list.delete_view", "POST"): Permission.ORDER_READ,
+    ("purchase_orders_list.export", "POST"): Permission.PURCHASE_EXPORT,
+    ("purchase_orders_list.bulk_send", "POST"): Permission.ORDER_UPDATE,
+    ("receipts_list.save_view", "POST"): Permission.ORDER_READ,  # receipts follow their order
+    ("receipts_list.open_view", "GET"): Permission.ORDER_READ,
+    ("receipts_list.rename_view", "POST"): Permission.ORDER_READ,
+    ("receipts_list.delete_view", "POST"): Permission.ORDER_READ,
+    ("receipts_list.export", "POST"): Permission.PURCHASE_EXPORT,
+    ("invoices_list.save_view", "POST"): Permission.INVOICE_READ,
+    ("invoices_list.open_view", "GET"): Permission.INVOICE_READ,
+    ("invoices_list.rename_view", "POST"): Permission.INVOICE_READ,
+    ("invoices_list.delete_view", "POST"): Permission.INVOICE_READ,
+    ("invoices_list.export", "POST"): Permission.PURCHASE_EXPORT,
+    ("customers_list.manage_views", "GET"): Permission.CUSTOMER_READ,  # every list's view forms, loaded when opened
+    ("contracts_list.manage_views", "GET"): Permission.CONTRACT_READ,
+    ("suppliers_list.manage_views", "GET"): Permission.SUPPLIER_READ,
+    ("requisitions_list.manage_views", "GET"): Permission.REQUISITION_READ,
+    ("purchase_orders_list.manage_views", "GET"): Permission.ORDER_READ,
+    ("receipts_list.manage_views", "GET"): Permission.ORDER_READ,
+    ("invoices_list.manage_views", "GET"): Permission.INVOICE_READ,
 }
 PRINCIPALS = [*DEFAULT_ROLES, "anonymous", "password-only"]
 SIGNS_OUT = {"auth.logout", "auth.mfa", "auth.enroll", "account.revoke_all_sessions"}  # login is the right answer
@@ -412,7 +449,7 @@ class World:
             return str(connection.execute(text(
                 "INSERT INTO saved_views (list_key, owner_id, name, query, shared_department_id, created_at) "
                 "VALUES (:list, :owner, 'Leads', '', :dept, CURRENT_TIMESTAMP) RETURNING id"),
-                {"list": self.rule.split("/")[1], "owner": self.users["administrator"].user_id,
+                {"list": self.rule.split("/")[1].replace("-", "_"), "owner": self.users["administrator"].user_id,
                  "dept": self.department}).scalar())
     def batch_id(self) -> str:
         """A checked import batch of the sales manager's, or below /suppliers the procurement manager's supplier

@@ -72,11 +72,11 @@ class TestSearch:
                                                 three: dict[str, int]) -> None:
         reader = deps.reader
         first = list_suppliers(SupplierListQuery(per_page=2), local_today(deps.clock), actor=office.finance,
-                               uow=reader())
+                               uow=reader()).page
         second = list_suppliers(SupplierListQuery(per_page=2, after=first.next_cursor), local_today(deps.clock),
-                                actor=office.finance, uow=reader())
+                                actor=office.finance, uow=reader()).page
         back = list_suppliers(SupplierListQuery(per_page=2, before=second.prev_cursor), local_today(deps.clock),
-                              actor=office.finance, uow=reader())
+                              actor=office.finance, uow=reader()).page
 
         assert [s.name for s in first.items] == ["ACME Office Supplies Ltd", "北京宏达物流有限公司"]
         assert [s.name for s in second.items] == ["上海精密零件有限公司"] and second.next_cursor is None
@@ -116,7 +116,7 @@ class TestDocumentMarks:
         office.add_document(three["parts"], days(today, 5))
 
         page = list_suppliers(SupplierListQuery(documents=DocumentAlert.EXPIRING), today, actor=office.buyer,
-                              uow=deps.reader())
+                              uow=deps.reader()).page
 
         assert [(s.alert, s.next_expiry) for s in page.items] == [(DocumentAlert.EXPIRING, days(today, 5))]
 

@@ -200,6 +200,16 @@ class TestExport:
                          clock=FakeClock())
         assert uow.jobs.rows == {}
 
+    def test_needs_the_lists_read_permission_besides_the_export_permission(self, handler: ExportSpec,
+                                                                           uow: FakeUnitOfWork) -> None:
+        exporter = Actor(REP, "rep", "Rep", frozenset(), 20, permissions=frozenset({Permission.CUSTOMER_EXPORT}),
+                         scopes={}, fresh=True)
+
+        with pytest.raises(PermissionDenied, match=r"contract\.read"):
+            start_export(handler, "", "csv", self.LABELS, actor=exporter, uow=uow, queue=FakeJobQueue(),
+                         clock=FakeClock())
+        assert uow.jobs.rows == {}
+
     def test_runs_only_while_the_owner_still_holds_the_permission(
         self, handler: ExportSpec, notes: Notes, uow: FakeUnitOfWork
     ) -> None:
@@ -272,3 +282,4 @@ class TestBulk:
             bulk.apply_bulk(spec, "close", [str(mine)], "later", actor=actor(uow, BOSS), uow=uow, clock=FakeClock())
         assert (empty.value.errors, value.value.errors) == ({"ids": "selection.empty"}, {"when": "choice.invalid"})
         assert uow.commits == 0 and not notes.rows[mine].done
+

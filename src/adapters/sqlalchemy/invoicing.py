@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, Select, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
+from adapters.sqlalchemy import keyset
 from adapters.sqlalchemy.keyset import newest_first, oldest_first
 from adapters.sqlalchemy.purchase_orders import order_scope
 from adapters.sqlalchemy.tables import (
@@ -116,6 +117,12 @@ class SqlInvoiceRepository:
         statement = _filtered(_SUMMARY.where(order_scope(actor)), query)
         return newest_first(self._db, statement, si.c.created_at, si.c.id, query.after, query.before,
                             query.per_page, _summary)
+
+    def export_rows(self, query: InvoiceListQuery, actor: Actor) -> Page[InvoiceView]:
+        statement = _filtered(_HEADER.where(order_scope(actor)), query)
+        page = keyset.newest_first(self._db, statement, si.c.created_at, si.c.id, query.after, query.before,
+                                   query.per_page, lambda row: row)
+        return Page(self._views(page.items), page.next_cursor, page.prev_cursor)
 
     def exceptions(self, after: str | None, limit: int, actor: Actor) -> list[InvoiceView]:
         statement = _HEADER.where(si.c.status == InvoiceStatus.EXCEPTION.value, order_scope(actor))

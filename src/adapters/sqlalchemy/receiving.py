@@ -1,12 +1,14 @@
 """SQL repository for goods receipts and the order quantities they move. Receipts follow the record scope of
 their purchase order; the order tables are read and updated here through receiving's own read models."""
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Row, Select, exists, insert, or_, select, update
 
+from adapters.sqlalchemy import keyset
 from adapters.sqlalchemy.keyset import newest_first
 from adapters.sqlalchemy.purchase_orders import order_scope
 from adapters.sqlalchemy.tables import (
@@ -41,6 +43,9 @@ _SUMMARY = select(
     exists().where(grl.c.receipt_id == gr.c.id, grl.c.rejected_quantity > 0).label("rejected"), gr.c.created_at,
 ).join(po, po.c.id == gr.c.order_id).join(suppliers, suppliers.c.id == po.c.supplier_id).join(
     users, users.c.id == gr.c.received_by)
+
+_LINES = select(grl, pol.c.position, pol.c.item, pol.c.specification, pol.c.unit, pol.c.quantity).join(
+    pol, pol.c.id == grl.c.order_line_id)
 
 
 
@@ -98,16 +103,24 @@ class SqlReceivingRepository:
                                                                       order_scope(actor))).first()
         if row is None:
             return None
-        lines = self._db.execute(select(grl, pol.c.position, pol.c.item, pol.c.specification, pol.c.unit,
-                                        pol.c.quantity).join(pol, pol.c.id == grl.c.order_line_id)
-                                 .where(grl.c.receipt_id == receipt_id).order_by(pol.c.position))
-        return ReceiptDetail(row.id, row.number, row.order_id, row.order_number, row.supplier_name, row.received_on,
-                             row.receiver_name, row.notes, row.created_at, tuple(_line_view(r) for r in lines))
+        lines = self._db.execute(_LINES.where(grl.c.receipt_id == receipt_id).order_by(pol.c.position))
+        return _detail(row, tuple(_line_view(r) for r in lines))
 
     def search(self, query: ReceiptListQuery, actor: Actor) -> Page[ReceiptSummary]:
         statement = _filtered(_SUMMARY.where(order_scope(actor)), query)
         return newest_first(self._db, statement, gr.c.created_at, gr.c.id, query.after, query.before,
                             query.per_page, _summary)
+
+    def export_rows(self, query: ReceiptListQuery, actor: Actor) -> Page[ReceiptDetail]:
+        statement = _filtered(_SUMMARY.add_columns(gr.c.notes).where(order_scope(actor)), query)
+        page = keyset.newest_first(self._db, statement, gr.c.created_at, gr.c.id, query.after, query.before,
+                                   query.per_page, lambda row: _detail(row, ()))
+        lines: dict[int, list[ReceiptLineView]] = {receipt.id: [] for receipt in page.items}
+        if lines:
+            for row in self._db.execute(_LINES.where(grl.c.receipt_id.in_(lines)).order_by(grl.c.receipt_id,
+                                                                                             pol.c.position)):
+                lines[row.receipt_id].append(_line_view(row))
+        return Page([replace(r, lines=tuple(lines[r.id])) for r in page.items], page.next_cursor, page.prev_cursor)
 
 
 def _filtered(statement: Select[Any], query: ReceiptListQuery) -> Select[Any]:
@@ -129,6 +142,11 @@ def _filtered(statement: Select[Any], query: ReceiptListQuery) -> Select[Any]:
 def _summary(row: Row[Any]) -> ReceiptSummary:
     return ReceiptSummary(row.id, row.number, row.order_id, row.order_number, row.supplier_name, row.received_on,
                           row.receiver_name, bool(row.rejected), row.created_at)
+
+
+def _detail(row: Row[Any], lines: tuple[ReceiptLineView, ...]) -> ReceiptDetail:
+    return ReceiptDetail(row.id, row.number, row.order_id, row.order_number, row.supplier_name, row.received_on,
+                         row.receiver_name, row.notes, row.created_at, lines)
 
 
 def _line_view(row: Row[Any]) -> ReceiptLineView:

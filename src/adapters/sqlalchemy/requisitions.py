@@ -2,14 +2,15 @@
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, Select, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Row, Select, delete, func, insert, or_, select, update
 
 from adapters.sqlalchemy.keyset import newest_first
 from adapters.sqlalchemy.scope import record_scope
-from adapters.sqlalchemy.tables import departments, requisition_lines, requisitions, users
+from adapters.sqlalchemy.tables import budgets, departments, requisition_lines, requisitions, users
 from domain.identity.models import Actor
 from domain.requisitions.models import (
     Requisition,
+    RequisitionExportRow,
     RequisitionLine,
     RequisitionListQuery,
     RequisitionStatus,
@@ -22,6 +23,13 @@ _SUMMARY = select(r.id, r.number, r.title, departments.c.name.label("department_
                   users.c.display_name.label("requester_name"), r.estimated_total, r.currency, r.status, r.needed_by,
                   r.created_at).join(departments, departments.c.id == r.department_id
                                      ).join(users, users.c.id == r.requester_id)
+_LINES = select(func.count()).where(requisition_lines.c.requisition_id == r.id).scalar_subquery()
+_EXPORT = select(r.number, r.title, r.purpose, departments.c.name.label("department_name"),
+                 users.c.display_name.label("requester_name"), r.status, r.estimated_total, r.currency,
+                 func.coalesce(budgets.c.code + " " + budgets.c.name, "").label("budget"), r.needed_by,
+                 _LINES.label("lines"), r.submitted_at, r.decided_at, r.created_at, r.closed_reason, r.id
+                 ).join(departments, departments.c.id == r.department_id).join(
+    users, users.c.id == r.requester_id).outerjoin(budgets, budgets.c.id == r.budget_id)
 
 
 def requisition_scope(actor: Actor) -> ColumnElement[bool]:
@@ -67,6 +75,11 @@ class SqlRequisitionRepository:
         statement = _filtered(_SUMMARY.where(requisition_scope(actor)), query)
         return newest_first(self._db, statement, r.created_at, r.id, query.after, query.before, query.per_page,
                             lambda row: RequisitionSummary(*row))
+
+    def export_rows(self, query: RequisitionListQuery, actor: Actor) -> Page[RequisitionExportRow]:
+        statement = _filtered(_EXPORT.where(requisition_scope(actor)), query)
+        return newest_first(self._db, statement, r.created_at, r.id, query.after, query.before, query.per_page,
+                            lambda row: RequisitionExportRow(*row[:-1]))
 
     def _one(self, statement: Select[Any], *, with_lines: bool) -> Requisition | None:
         row = self._db.execute(statement).first()

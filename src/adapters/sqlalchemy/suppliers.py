@@ -20,6 +20,7 @@ from domain.suppliers.documents import HORIZON, expiry_alert
 from domain.suppliers.models import (
     DocumentAlert,
     Supplier,
+    SupplierExportRow,
     SupplierFields,
     SupplierListQuery,
     SupplierStatus,
@@ -29,6 +30,8 @@ from domain.suppliers.validation import BANK_DIGITS
 
 _SUMMARY = select(suppliers.c.id, suppliers.c.name, suppliers.c.credit_code, suppliers.c.category,
                   suppliers.c.status, suppliers.c.region, suppliers.c.created_at)
+_EXPORT = _SUMMARY.add_columns(suppliers.c.status_reason, suppliers.c.address, suppliers.c.payment_terms,
+                               suppliers.c.bank_name, suppliers.c.bank_account_enc)
 _ACCOUNT_TERM = re.compile(r"^[0-9][0-9 -]*[0-9]$")
 _BANK = SensitiveKind.BANK_ACCOUNT
 
@@ -91,6 +94,17 @@ class SqlSupplierRepository:
         items = [SupplierSummary(row.id, row.name, row.credit_code, row.category, row.status, row.region,
                                  row.created_at.date(), expiry_alert(expiries.get(row.id), today),
                                  expiries.get(row.id)) for row in page.items]
+        return Page(items, page.next_cursor, page.prev_cursor)
+
+    def export_rows(self, query: SupplierListQuery, today: date) -> Page[SupplierExportRow]:
+        page = newest_first(self._db, self._filtered(_EXPORT, query, today), suppliers.c.created_at, suppliers.c.id,
+                            query.after, query.before, query.per_page, lambda row: row)
+        expiries = self._earliest_expiries([row.id for row in page.items], today)
+        items = [SupplierExportRow(row.name, row.credit_code, row.category, row.status, row.status_reason, row.region,
+                                   row.address, row.payment_terms, row.bank_name,
+                                   self._crypto.open(row.bank_account_enc), row.created_at.date(),
+                                   expiry_alert(expiries.get(row.id), today), expiries.get(row.id))
+                 for row in page.items]
         return Page(items, page.next_cursor, page.prev_cursor)
 
     def _filtered(self, statement: Select[Any], query: SupplierListQuery, today: date) -> Select[Any]:

@@ -49,6 +49,9 @@ class InvoiceRepository(Protocol):
     def search(self, query: InvoiceListQuery, actor: Actor) -> Page[InvoiceSummary]:
         """One keyset page, newest first, of the invoices of orders in the actor's scope that match the query."""
         ...
+    def export_rows(self, query: InvoiceListQuery, actor: Actor) -> Page[InvoiceView]:
+        """The same page as `search`, each invoice with its names and lines (read for the page at once)."""
+        ...
     def exceptions(self, after: str | None, limit: int, actor: Actor) -> list[InvoiceView]:
         """Invoices in exception of orders in the actor's scope, oldest first, after the cursor, with their lines."""
         ...

@@ -11,6 +11,7 @@ from domain.identity.models import Actor
 from domain.identity.permissions import Permission
 from domain.invoicing.entry import CheckedInvoice, InvoiceEntry, TypedLine, check_invoice, read_lines
 from domain.invoicing.errors import DuplicateInvoice
+from domain.invoicing.lists import INVOICE_LIST
 from domain.invoicing.matching import LineFacts, invoice_status, match_line
 from domain.invoicing.models import (
     INVOICEABLE,
@@ -22,6 +23,8 @@ from domain.invoicing.models import (
     OrderForInvoice,
     SupplierInvoice,
 )
+from domain.lists.models import Listed
+from domain.lists.saved_views import visible_views
 from domain.procurement.amounts import LineAmounts, totals
 from domain.procurement.settings import current_tolerances
 from domain.procurement.tolerances import Tolerances
@@ -102,11 +105,13 @@ def get_invoice(invoice_id: int, *, actor: Actor, uow: UnitOfWork) -> InvoiceVie
     return found
 
 
-def list_invoices(query: InvoiceListQuery, *, actor: Actor, uow: UnitOfWork) -> Page[InvoiceSummary]:
-    """One keyset page of the invoices of orders the actor may see."""
+def list_invoices(query: InvoiceListQuery, *, actor: Actor, uow: UnitOfWork,
+                  with_views: bool = False) -> Listed[InvoiceSummary]:
+    """One keyset page of the invoices of orders the actor may see, and (`with_views`) their saved views of the
+    invoice list, in one read transaction."""
     require(actor, Permission.INVOICE_READ)
     with uow:
-        return uow.invoices.search(query, actor)
+        return Listed(uow.invoices.search(query, actor), visible_views(INVOICE_LIST, actor, uow) if with_views else [])
 
 
 def invoices_of_order(order_id: int, *, actor: Actor, uow: UnitOfWork,

@@ -1,6 +1,6 @@
 """Export of any registered list, filtered as on screen, to CSV or Excel, as a background job.
 
-Starting needs the list's export permission and a fresh sign-in (step-up). The job re-runs the list's
+Starting needs the list's read and export permissions and a fresh sign-in (step-up). The job re-runs the list's
 query in its owner's current scope (and checks the permission again), in keyset batches; sensitive
 columns are masked whatever the owner may reveal and every cell is made formula-safe. The export is
 audited as "<entity>.exported" (filters, format, rows) when the file is ready.
@@ -39,6 +39,7 @@ class ExportLabels:
 def start_export(spec: ExportSpec, query: object, file_format: str, labels: ExportLabels, *, actor: Actor,
                  uow: UnitOfWork, queue: JobQueue, clock: Clock) -> Job:
     """Queue an export of the list as filtered now (`query` is the list's own query value)."""
+    require(actor, spec.list_spec.read)  # an export shows nothing the list would not
     require_sensitive(actor, spec.permission)
     if file_format not in FORMATS:
         raise ValidationFailed({"format": "choice.invalid"})
@@ -62,6 +63,7 @@ def run_export(spec: ExportSpec, context: JobContext, files: Mapping[str, TableF
     actor, payload = context.actor, context.job.payload
     if actor is None:
         raise PermissionDenied(spec.permission.value)
+    require(actor, spec.list_spec.read)
     require(actor, spec.permission)
     writer, labels, written = files[payload["format"]], payload["labels"], [0]
     data = writer.write(labels["header"], _rows(spec, context, actor, payload["filters"], labels, written))
@@ -80,7 +82,7 @@ def _rows(spec: ExportSpec, context: JobContext, actor: Actor, filters: Mapping[
     after: str | None = None
     while True:
         with context.uow() as uow:
-            batch = spec.read(BatchRequest(filters, after, actor, labels, BATCH), uow)
+            batch = spec.read(BatchRequest(filters, after, actor, labels, BATCH, context.clock.now()), uow)
         for row in batch.rows:
             yield cells(spec.columns, row)
         written[0] += len(batch.rows)

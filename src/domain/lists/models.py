@@ -7,10 +7,14 @@ and bulk actions, which read and write through a unit of work).
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Generic, TypeVar
 from urllib.parse import urlencode
 
 from domain.identity.permissions import Permission
 from domain.shared.errors import ValidationFailed
+from domain.shared.paging import Page
+
+T = TypeVar("T")
 
 VIEW_NAME_MAX_LENGTH = 60
 MAX_SELECTION = 500  # one transaction; larger changes are an import's job
@@ -41,6 +45,14 @@ class SavedView:
     created_at: datetime
     owner_name: str = ""
     list_key: str = ""  # the ListSpec.key of the list it belongs to; views never cross lists
+
+
+@dataclass(frozen=True)
+class Listed(Generic[T]):
+    """One keyset page of a list and the saved views of it the actor may use, read in one transaction."""
+
+    page: Page[T]
+    views: list[SavedView] = field(default_factory=list)
 
 
 def view_name(raw: str) -> str:
@@ -85,12 +97,20 @@ def active_view(views: Iterable[SavedView], query: str) -> SavedView | None:
     return next((v for v in views if v.query == query), None)
 
 
+UNAVAILABLE = "selection.unavailable"  # the refusal of a selected id that is gone or outside the actor's scope
+
+
 @dataclass(frozen=True)
 class BulkOutcome:
-    """How many selected records change (or changed), and how many are left as they are."""
+    """How many selected records change (or changed), and how many are left as they are.
+
+    `reasons` says why they are left, as (message code, how many) pairs, most frequent first, for actions
+    that name their refusals (BulkAction.refusing); other actions leave it empty.
+    """
 
     changed: int
     not_changed: int
+    reasons: tuple[tuple[str, int], ...] = ()
 
 
 def selected_ids(raw: Iterable[str]) -> tuple[int, ...]:

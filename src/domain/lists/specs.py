@@ -4,16 +4,17 @@ They are plain values wired explicitly (bootstrap registers the export jobs, the
 the recipe for plugging a list in is in web/lists/registry.py.
 """
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from domain.audit.models import AuditEvent
 from domain.identity.models import Actor
 from domain.identity.permissions import Permission
 from domain.lists.models import ListSpec
-from domain.shared.errors import NotFound
+from domain.shared.errors import InvalidTransition, NotFound
 from domain.shared.sensitive import SensitiveKind
 from domain.unit_of_work import UnitOfWork
 
@@ -37,6 +38,7 @@ class BatchRequest:
     actor: Actor
     labels: Mapping[str, Any]  # value labels in the user's language ("stages": {"lead": "线索"}, …)
     size: int
+    now: datetime  # when the export runs (for lists whose filters depend on the day)
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,10 @@ class BulkRun:
     uow: UnitOfWork
 
 
-Apply = Callable[[R], AuditEvent | None]  # changes one record; None when it is left as it was (saved meanwhile)
+# Changes one record: the AuditEvent to append, True when the domain service it reuses audited the change
+# itself, None when the record is left as it was (saved meanwhile).
+Apply = Callable[[R], AuditEvent | Literal[True] | None]
+Refusal = Callable[[R, BulkRun], str | None]  # why the action leaves a record (a message code), None: it changes it
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,47 @@ class BulkAction(Generic[R]):
     permission: Permission
     pending: Callable[[list[R], BulkRun], list[R]]  # those it would change; ValidationFailed for a bad value
     applier: Callable[[BulkRun, datetime], Apply[R]]  # prepares once (a new tag, say), then changes one record
+    refusal: Refusal[R] | None = None  # set by `refusing`: the confirmation then says why records are left
+
+    @classmethod
+    def refusing(cls, name: str, permission: Permission, refusal: Refusal[R],
+                 applier: Callable[[BulkRun, datetime], Apply[R]]) -> "BulkAction[R]":
+        """An action that changes every loaded record its refusal has nothing against, and says why it leaves
+        the others (the refusal may raise ValidationFailed for a bad value, as `pending` does)."""
+        return cls(name, permission, lambda records, run: [r for r in records if refusal(r, run) is None], applier,
+                   refusal)
+
+    def sort_out(self, records: list[R], run: BulkRun) -> tuple[list[R], Counter[str]]:
+        """The records it would change, and how many it leaves for each reason (none without a refusal)."""
+        if self.refusal is None:
+            return self.pending(records, run), Counter()
+        refusals = [self.refusal(record, run) for record in records]
+        return [r for r, code in zip(records, refusals, strict=True) if code is None], Counter(filter(None, refusals))
+
+
+def audited_by(step: Callable[[R, BulkRun, datetime], object]) -> Callable[[BulkRun, datetime], Apply[R]]:
+    """An applier handing each record to the single-record domain service's step, which saves and audits it."""
+    def applier(run: BulkRun, now: datetime) -> Apply[R]:
+        def one(record: R) -> Literal[True]:
+            step(record, run, now)
+            return True
+
+        return one
+
+    return applier
+
+
+def refused_by(rule: Callable[[R, BulkRun], object]) -> Refusal[R]:
+    """A refusal from a domain rule that raises InvalidTransition: its message code, or None when the rule passes
+    (ValidationFailed, a bad value, goes through)."""
+    def refusal(record: R, run: BulkRun) -> str | None:
+        try:
+            rule(record, run)
+        except InvalidTransition as refused:
+            return refused.code
+        return None
+
+    return refusal
 
 
 @dataclass(frozen=True)

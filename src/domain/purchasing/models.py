@@ -155,6 +155,30 @@ class OrderSummary(NamedTuple):
     created_on: date
 
 
+class OrderExportRow(NamedTuple):
+    """One order as the list's export writes it: header, parties, amounts and how far its lines got."""
+
+    number: str
+    title: str
+    supplier_name: str
+    supplier_credit_code: str | None
+    status: str
+    buyer_name: str
+    department_name: str | None
+    contract_number: str | None
+    currency: str
+    net_total: Decimal
+    tax_total: Decimal
+    gross_total: Decimal
+    lines: int
+    lines_received: int  # lines whose accepted quantity reached the ordered one
+    lines_invoiced: int  # lines whose invoiced quantity reached the ordered one
+    first_delivery_on: date | None
+    sent_at: datetime | None
+    created_at: datetime
+    closed_reason: str | None
+
+
 @dataclass(frozen=True)
 class OrderListQuery:
     """Search, filters and keyset cursor of the order list (newest first), as parsed from the URL.

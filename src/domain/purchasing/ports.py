@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from domain.identity.models import Actor
-from domain.purchasing.models import OrderListQuery, OrderSummary, PurchaseOrder
+from domain.purchasing.models import OrderExportRow, OrderListQuery, OrderSummary, PurchaseOrder
 from domain.purchasing.sources import FrameworkContract, RequisitionLineFacts, SupplierFacts
 from domain.requisitions.models import RequisitionStatus
 from domain.shared.paging import Page
@@ -35,6 +35,9 @@ class PurchaseOrderRepository(Protocol):
         ...
     def search(self, query: OrderListQuery, actor: Actor) -> Page[OrderSummary]:
         """One keyset page, newest first, of the orders in the actor's scope that match the query."""
+        ...
+    def export_rows(self, query: OrderListQuery, actor: Actor) -> Page[OrderExportRow]:
+        """The same page as `search` with the export's columns (line progress read for the page at once)."""
         ...
     def of_supplier(self, supplier_id: int, actor: Actor, limit: int) -> list[OrderSummary]:
         """The supplier's newest orders in the actor's scope."""

@@ -4,7 +4,7 @@ Reading needs purchase_order.read and the record scope (owner = buyer, departmen
 except for approvers: a task on the order's approval lets its holder read the order (never edit it).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.approvals.involvement import approves
@@ -13,8 +13,11 @@ from domain.identity.access import require
 from domain.identity.models import Actor
 from domain.identity.permissions import Permission
 from domain.identity.teams import visible_owners
+from domain.lists.models import SavedView
+from domain.lists.saved_views import visible_views
 from domain.purchasing.budgeting import BudgetEffect, budget_effects
 from domain.purchasing.lifecycle import Action, ensure
+from domain.purchasing.lists import ORDER_LIST
 from domain.purchasing.models import OrderListQuery, OrderSummary, PurchaseOrder
 from domain.purchasing.sources import FrameworkContract, RequisitionLineFacts, SupplierFacts
 from domain.shared.errors import NotFound, StaleVersion, ValidationFailed
@@ -31,6 +34,7 @@ class OrderList:
     page: Page[OrderSummary]
     buyers: list[tuple[int, str]]  # choices of the buyer filter; empty when the actor sees only their own
     supplier_name: str  # the supplier the list is filtered by, if any
+    views: list[SavedView] = field(default_factory=list)  # saved views of the order list the actor may use
 
 
 @dataclass(frozen=True)
@@ -45,14 +49,17 @@ class OrderDetail:
     as_approver: bool  # the actor reads it only because they take part in its approval
 
 
-def list_orders(query: OrderListQuery, *, actor: Actor, uow: UnitOfWork, with_filters: bool = True) -> OrderList:
-    """One keyset page of the orders the actor may see, with the filter choices, in one read transaction."""
+def list_orders(query: OrderListQuery, *, actor: Actor, uow: UnitOfWork, with_filters: bool = True,
+                with_views: bool = False) -> OrderList:
+    """One keyset page of the orders the actor may see, with the filter choices and the saved views of the list,
+    in one read transaction."""
     require(actor, Permission.ORDER_READ)
     with uow:
         page = uow.purchase_orders.search(query, actor)
         buyers = visible_owners(actor, ENTITY, uow) if with_filters else []
         supplier = uow.order_sources.supplier(query.supplier_id) if query.supplier_id and with_filters else None
-    return OrderList(page, buyers, supplier.name if supplier else "")
+        views = visible_views(ORDER_LIST, actor, uow) if with_views else []
+    return OrderList(page, buyers, supplier.name if supplier else "", views)
 
 
 def get_order(order_id: int, *, actor: Actor, uow: UnitOfWork, clock: Clock) -> OrderDetail:

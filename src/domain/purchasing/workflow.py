@@ -17,7 +17,7 @@ from domain.identity.models import Actor
 from domain.identity.permissions import Permission
 from domain.purchasing import budgeting, reservations
 from domain.purchasing.framework import check_contract
-from domain.purchasing.lifecycle import Action, transition
+from domain.purchasing.lifecycle import Action, ensure, transition
 from domain.purchasing.models import OrderStatus, PurchaseOrder
 from domain.purchasing.services import ENTITY, changeable, event, orderable_supplier, requisition_facts, save
 from domain.purchasing.validation import reason as reason_of
@@ -123,11 +123,19 @@ def _simple(order_id: int, expected_version: int, action: Action, actor: Actor, 
     now = clock.now()
     with uow:
         order = changeable(order_id, expected_version, actor, uow, action)
-        if action is Action.SEND:
-            orderable_supplier(order.supplier_id, uow)
-        moved = _move(order, action, actor, uow, now)
+        moved = send_loaded(order, actor=actor, uow=uow, now=now) if action is Action.SEND \
+            else _move(order, action, actor, uow, now)
         uow.commit()
     return moved
+
+
+def send_loaded(order: PurchaseOrder, *, actor: Actor, uow: UnitOfWork, now: datetime) -> PurchaseOrder:
+    """Send an order read in the actor's scope in the caller's transaction: approved, to a supplier still qualified,
+    saved against the version read and audited (one send above, or each order of the list's bulk send); the
+    caller checks the permission. Raises InvalidTransition or ValidationFailed (the supplier) otherwise."""
+    ensure(order.status, Action.SEND)
+    orderable_supplier(order.supplier_id, uow)
+    return _move(order, Action.SEND, actor, uow, now)
 
 
 def _decide(order: PurchaseOrder, outcome: Outcome, actor: Actor, uow: UnitOfWork, now: datetime,

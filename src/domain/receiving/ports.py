@@ -43,3 +43,6 @@ class ReceivingRepository(Protocol):
     def search(self, query: ReceiptListQuery, actor: Actor) -> Page[ReceiptSummary]:
         """One keyset page, newest first, of the receipts of orders in the actor's scope that match the query."""
         ...
+    def export_rows(self, query: ReceiptListQuery, actor: Actor) -> Page[ReceiptDetail]:
+        """The same page as `search`, each receipt with its notes and lines (read for the page at once)."""
+        ...

@@ -9,11 +9,14 @@ from domain.contracts.reminders import local_today
 from domain.identity.access import require
 from domain.identity.models import Actor
 from domain.identity.permissions import Permission
+from domain.lists.models import Listed
+from domain.lists.saved_views import visible_views
 from domain.procurement.settings import current_tolerances
 from domain.procurement.tolerances import Tolerances, limit
 from domain.purchasing.lifecycle import Action, ensure, next_status
 from domain.receiving.entry import ReceiptEntry, allowance, check_over_receipt, check_receipt
 from domain.receiving.errors import OverReceipt
+from domain.receiving.lists import RECEIPT_LIST
 from domain.receiving.models import (
     GoodsReceipt,
     OrderForReceipt,
@@ -74,11 +77,13 @@ def get_receipt(receipt_id: int, *, actor: Actor, uow: UnitOfWork) -> ReceiptDet
     return found
 
 
-def list_receipts(query: ReceiptListQuery, *, actor: Actor, uow: UnitOfWork) -> Page[ReceiptSummary]:
-    """One keyset page of the receipts of orders the actor may see."""
+def list_receipts(query: ReceiptListQuery, *, actor: Actor, uow: UnitOfWork,
+                  with_views: bool = False) -> Listed[ReceiptSummary]:
+    """One keyset page of the receipts of orders the actor may see, and (`with_views`) their saved views of the
+    receipt list, in one read transaction."""
     require(actor, Permission.ORDER_READ)
     with uow:
-        return uow.receiving.search(query, actor)
+        return Listed(uow.receiving.search(query, actor), visible_views(RECEIPT_LIST, actor, uow) if with_views else [])
 
 
 def receipts_of_order(order_id: int, *, actor: Actor, uow: UnitOfWork,

@@ -99,6 +99,26 @@ class RequisitionSummary(NamedTuple):
     created_at: datetime
 
 
+class RequisitionExportRow(NamedTuple):
+    """One requisition as the list's export writes it."""
+
+    number: str
+    title: str
+    purpose: str
+    department_name: str
+    requester_name: str
+    status: str
+    estimated_total: Decimal
+    currency: str
+    budget: str  # "CODE name" of its budget line, "" without one
+    needed_by: date | None
+    lines: int
+    submitted_at: datetime | None
+    decided_at: datetime | None
+    created_at: datetime
+    closed_reason: str | None
+
+
 @dataclass(frozen=True)
 class RequisitionListQuery:
     """Search (number exact, title contains), filters and keyset cursor of the list, as parsed from the URL."""

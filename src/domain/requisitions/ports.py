@@ -3,7 +3,13 @@
 from typing import Protocol
 
 from domain.identity.models import Actor
-from domain.requisitions.models import Requisition, RequisitionLine, RequisitionListQuery, RequisitionSummary
+from domain.requisitions.models import (
+    Requisition,
+    RequisitionExportRow,
+    RequisitionLine,
+    RequisitionListQuery,
+    RequisitionSummary,
+)
 from domain.shared.paging import Page
 
 
@@ -31,4 +37,7 @@ class RequisitionRepository(Protocol):
         ...
     def search(self, query: RequisitionListQuery, actor: Actor) -> Page[RequisitionSummary]:
         """One keyset page, newest first, of the requisitions in the actor's scope that match the query."""
+        ...
+    def export_rows(self, query: RequisitionListQuery, actor: Actor) -> Page[RequisitionExportRow]:
+        """The same page as `search` with the export's columns."""
         ...

@@ -1,6 +1,6 @@
 """Requisition records: list, read, and the checks every use case shares (scope, requester, version, audit)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from domain.administration.models import tree_choices
@@ -12,8 +12,11 @@ from domain.budgets.models import Budget, BudgetCheck
 from domain.identity.access import require
 from domain.identity.models import Actor
 from domain.identity.permissions import Permission, Scope
+from domain.lists.models import SavedView
+from domain.lists.saved_views import visible_views
 from domain.requisitions.errors import NoDepartment
 from domain.requisitions.lifecycle import Action, ensure
+from domain.requisitions.lists import REQUISITION_LIST
 from domain.requisitions.models import Requisition, RequisitionListQuery, RequisitionStatus, RequisitionSummary
 from domain.shared.errors import InvalidTransition, NotFound, StaleVersion
 from domain.shared.paging import Page
@@ -38,6 +41,7 @@ class RequisitionDetail:
 class RequisitionList:
     page: Page[RequisitionSummary]
     departments: list[tuple[int, str]]  # choices of the department filter; empty for own scope
+    views: list[SavedView] = field(default_factory=list)  # saved views of the requisition list the actor may use
 
 
 @dataclass(frozen=True)
@@ -50,13 +54,15 @@ class FormContext:
 
 
 def list_requisitions(query: RequisitionListQuery, *, actor: Actor, uow: UnitOfWork,
-                      with_filters: bool = True) -> RequisitionList:
-    """One keyset page of the requisitions the actor may see, and the departments they may filter by."""
+                      with_filters: bool = True, with_views: bool = False) -> RequisitionList:
+    """One keyset page of the requisitions the actor may see, the departments they may filter by, and their saved
+    views of the list, in one read transaction."""
     require(actor, Permission.REQUISITION_READ)
     with uow:
         page = uow.requisitions.search(query, actor)
         departments = visible_departments(actor, uow) if with_filters else []
-    return RequisitionList(page, departments)
+        views = visible_views(REQUISITION_LIST, actor, uow) if with_views else []
+    return RequisitionList(page, departments, views)
 
 
 def get_requisition(requisition_id: int, *, actor: Actor, uow: UnitOfWork, clock: Clock) -> RequisitionDetail:

@@ -118,11 +118,19 @@ def close_requisition(requisition_id: int, reason: str, expected_version: int, *
         requisition = in_scope(requisition_id, actor, uow)
         ensure(requisition.status, Action.CLOSE)
         check_version(requisition, expected_version)
-        released = ledger.release_document(DOCUMENT, requisition_id, reason="closed", actor=actor, uow=uow, now=now)
-        closed = _move(requisition, Action.CLOSE, actor, uow, now, reason=reason,
-                       extra={"released": f"{released:.2f}"})
+        closed = close_loaded(requisition, reason, actor=actor, uow=uow, now=now)
         uow.commit()
     return closed
+
+
+def close_loaded(requisition: Requisition, reason: str, *, actor: Actor, uow: UnitOfWork,
+                 now: datetime) -> Requisition:
+    """Close a requisition read in the actor's scope in the caller's transaction: release the budget it holds, save
+    it against the version read, audit it (one close above, or each of the list's bulk close); the caller checks
+    the permission. Raises InvalidTransition unless it is approved, partly ordered or ordered."""
+    ensure(requisition.status, Action.CLOSE)
+    released = ledger.release_document(DOCUMENT, requisition.id or 0, reason="closed", actor=actor, uow=uow, now=now)
+    return _move(requisition, Action.CLOSE, actor, uow, now, reason=reason, extra={"released": f"{released:.2f}"})
 
 
 def _decide(requisition: Requisition, outcome: Outcome, actor: Actor, uow: UnitOfWork, now: datetime, *,

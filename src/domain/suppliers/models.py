@@ -92,6 +92,24 @@ class SupplierSummary(NamedTuple):
     next_expiry: date | None = None  # the earliest expiry date of its live documents, when it is marked
 
 
+class SupplierExportRow(NamedTuple):
+    """One supplier as the list's export writes it (the bank account is masked by the export, never shown)."""
+
+    name: str
+    credit_code: str | None
+    category: str
+    status: str
+    status_reason: str | None
+    region: str
+    address: str
+    payment_terms: str
+    bank_name: str
+    bank_account: str | None
+    created_on: date
+    alert: DocumentAlert | None
+    next_expiry: date | None
+
+
 @dataclass(frozen=True)
 class SupplierListQuery:
     """Search, filters and keyset cursor of the supplier list (newest first), as parsed from the URL."""

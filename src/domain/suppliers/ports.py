@@ -6,7 +6,13 @@ from typing import Protocol
 from domain.customers.models import DuplicateCandidate
 from domain.shared.paging import Page
 from domain.suppliers.documents import ExpiringDocument, SupplierDocument
-from domain.suppliers.models import Supplier, SupplierContact, SupplierListQuery, SupplierSummary
+from domain.suppliers.models import (
+    Supplier,
+    SupplierContact,
+    SupplierExportRow,
+    SupplierListQuery,
+    SupplierSummary,
+)
 from domain.suppliers.scorecard import ScorecardCounts
 
 
@@ -39,6 +45,9 @@ class SupplierRepository(Protocol):
         ...
     def search(self, query: SupplierListQuery, today: date) -> Page[SupplierSummary]:
         """One keyset page, newest first; rows carry the document alert as of `today`."""
+        ...
+    def export_rows(self, query: SupplierListQuery, today: date) -> Page[SupplierExportRow]:
+        """The same page as `search` with the export's columns; bank accounts opened for the export to mask."""
         ...
 
 

@@ -15,13 +15,15 @@ from domain.customers.names import name_key
 from domain.identity.access import require, require_fresh
 from domain.identity.models import Actor
 from domain.identity.permissions import Permission
+from domain.lists.models import Listed
+from domain.lists.saved_views import visible_views
 from domain.shared.errors import NotFound, StaleVersion
-from domain.shared.paging import Page
 from domain.shared.ports import Clock
 from domain.shared.records import at_version, found
 from domain.shared.sensitive import keep_unentered
 from domain.suppliers.documents import SupplierDocument
 from domain.suppliers.errors import CreditCodeTaken, PossibleDuplicates
+from domain.suppliers.lists import SUPPLIER_LIST
 from domain.suppliers.models import (
     SENSITIVE_FIELDS,
     Supplier,
@@ -47,11 +49,14 @@ class SupplierDetail:
     documents: list[SupplierDocument]
 
 
-def list_suppliers(query: SupplierListQuery, today: date, *, actor: Actor, uow: UnitOfWork) -> Page[SupplierSummary]:
-    """One keyset page of suppliers, newest first, each marked when a document expires soon or has expired."""
+def list_suppliers(query: SupplierListQuery, today: date, *, actor: Actor, uow: UnitOfWork,
+                   with_views: bool = False) -> Listed[SupplierSummary]:
+    """One keyset page of suppliers, newest first, each marked when a document expires soon or has expired, and
+    (`with_views`) the saved views of the supplier list the actor may use, in one read transaction."""
     require(actor, Permission.SUPPLIER_READ)
     with uow:
-        return uow.suppliers.search(query, today)
+        return Listed(uow.suppliers.search(query, today),
+                      visible_views(SUPPLIER_LIST, actor, uow) if with_views else [])
 
 
 def get_supplier(supplier_id: int, *, actor: Actor, uow: UnitOfWork) -> SupplierDetail:

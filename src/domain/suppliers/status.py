@@ -1,6 +1,7 @@
 """Qualification changes: qualify, suspend, blacklist and restore, each with its reason, audited."""
 
 from dataclasses import replace
+from datetime import datetime
 
 from domain.identity.access import require
 from domain.identity.models import Actor
@@ -22,13 +23,21 @@ def change_supplier_status(supplier_id: int, action: StatusAction, reason: str, 
     require(actor, Permission.SUPPLIER_QUALIFY)
     now = clock.now()
     with uow:
-        supplier = current(supplier_id, expected_version, uow)
-        status, kept_reason = next_status(supplier.status, action, reason)
-        moved = replace(supplier, status=status, status_reason=kept_reason, updated_at=now,
-                        version=supplier.version + 1)
-        save(moved, expected_version, uow)
-        uow.audit.append(event(EVENTS[action], moved, actor, now,
-                               before={"status": supplier.status.value, "reason": supplier.status_reason},
-                               after={"status": status.value, "reason": kept_reason}))
+        moved = move_supplier(current(supplier_id, expected_version, uow), action, reason, actor=actor, uow=uow,
+                              now=now)
         uow.commit()
+    return moved
+
+
+def move_supplier(supplier: Supplier, action: StatusAction, reason: str, *, actor: Actor, uow: UnitOfWork,
+                  now: datetime) -> Supplier:
+    """Take `action` on a supplier read in the caller's transaction, save it against the version read, and audit
+    it there (one change above, or each supplier of the list's bulk qualify and suspend); the caller checks the
+    permission. Raises what change_supplier_status raises."""
+    status, kept_reason = next_status(supplier.status, action, reason)
+    moved = replace(supplier, status=status, status_reason=kept_reason, updated_at=now, version=supplier.version + 1)
+    save(moved, supplier.version, uow)
+    uow.audit.append(event(EVENTS[action], moved, actor, now,
+                           before={"status": supplier.status.value, "reason": supplier.status_reason},
+                           after={"status": status.value, "reason": kept_reason}))
     return moved

@@ -11,7 +11,6 @@ from domain.invoicing.entry import InvoiceEntry, InvoiceLineEntry
 from domain.invoicing.models import InvoiceListQuery, InvoiceStatus, LineMatch, MatchStatus, OrderForInvoice
 from web.numbers import quantity, unit_price as price
 
-LIST_KEYS = ("q", "status", "ready", "order")
 MAX_LINES = 500
 HEAD_FIELDS = ("number", "invoice_date", "printed_total")
 LINE_FIELDS = ("quantity", "unit_price", "tax_rate")

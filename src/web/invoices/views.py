@@ -18,11 +18,11 @@ from domain.invoicing.models import INVOICEABLE, InvoiceStatus, SupplierInvoice
 from domain.shared.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from web.deps import deps
 from web.guard import current_actor
-from web.htmx import render, see_other
+from web.htmx import hx_target, render, see_other
 from web.i18n import error_messages
 from web.invoices import forms
-from web.invoices.forms import LIST_KEYS, invoice_entry, invoice_query, typed_values
-from web.listing import query_string
+from web.invoices.forms import invoice_entry, typed_values
+from web.invoices.list_page import invoice_context
 
 bp = Blueprint("invoices", __name__)
 RESULTS = {"invoice-results": "invoices/_results.html"}
@@ -38,10 +38,7 @@ def _labels() -> dict[str, object]:
 
 @bp.get("/invoices")
 def index() -> HttpResponse:
-    query = invoice_query(request.args)
-    page = services.list_invoices(query, actor=current_actor(), uow=deps().reader())
-    return render("invoices/index.html", RESULTS, page=page, query=query, base=url_for(".index"),
-                  page_link=lambda **cursor: query_string(request.args, LIST_KEYS, **cursor))
+    return render("invoices/index.html", RESULTS, **invoice_context(request.args, hx_target() is None))
 
 
 @bp.get("/invoices/<int:invoice_id>")

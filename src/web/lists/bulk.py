@@ -4,11 +4,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import flash, request
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as HttpResponse
 
 from domain.lists.bulk import apply_bulk, preview_bulk
 from domain.lists.models import BulkOutcome, selected_ids
-from domain.shared.errors import ValidationFailed
+from domain.shared.errors import InvalidTransition, StaleVersion, ValidationFailed
 from web.deps import deps
 from web.guard import current_actor
 from web.htmx import hx_target, render, see_other
@@ -32,7 +33,10 @@ def bulk(page: ListPage, action: str) -> HttpResponse:
                 page, action, field, value, outcome, button.question(value, outcome.changed)))
         outcome = apply_bulk(ui.spec, action, ids, value, actor=actor, uow=d.uow(), clock=d.clock)
     except ValidationFailed as error:
-        return _answer(page, {CONFIRM: "lists/_bulk_confirm.html"}, 422, bulk_errors=_messages(ui, error.errors))
+        return _refused(page, 422, _messages(ui, error.errors))
+    except (StaleVersion, InvalidTransition):  # a selected record changed between the preview's count and now
+        return _refused(page, 409, [_("One of the selected records was changed by someone else meanwhile, so nothing "
+                                      "was changed. Look at the list again and repeat the action.")])
     message = ui.done(outcome)
     if hx_target() == page.results_id:
         return _answer(page, {page.results_id: "lists/_bulk_done.html"}, 200, done_message=message)
@@ -43,7 +47,8 @@ def bulk(page: ListPage, action: str) -> HttpResponse:
 def _confirmation(page: ListPage, action: str, field: str, value: str, outcome: BulkOutcome,
                   question: str) -> dict[str, Any]:
     return {"url": fixed_url(f"{page.blueprint}.bulk_{action}"), "field": field, "value": value,
-            "ids": selected_ids(request.form.getlist("ids")), "outcome": outcome, "question": question}
+            "ids": selected_ids(request.form.getlist("ids")), "outcome": outcome, "question": question,
+            "reasons": [(count, _message(_ui(page), code)) for code, count in outcome.reasons]}
 
 
 def _answer(page: ListPage, fragments: dict[str, str], status: int, **extra: object) -> HttpResponse:
@@ -56,8 +61,25 @@ def _answer(page: ListPage, fragments: dict[str, str], status: int, **extra: obj
     return render(page.template, fragments, status, **(context | extra))
 
 
+def _refused(page: ListPage, status: int, messages: list[str]) -> HttpResponse:
+    """Why nothing changed, where the confirmation shows: also when the confirmation's own form (which swaps the
+    results) asked; the list page with the message without JavaScript."""
+    target = hx_target()
+    if target not in (CONFIRM, page.results_id):
+        return render(page.template, None, status, **(page.context(request.form, True) | {"bulk_errors": messages}))
+    response = render("lists/_bulk_confirm.html", None, status, bulk_errors=messages,
+                      tools=list_tools(page, request.form, [], full=False))
+    if target != CONFIRM:
+        response.headers["HX-Retarget"], response.headers["HX-Reswap"] = "#" + CONFIRM, "outerHTML"
+    return response
+
+
 def _messages(ui: BulkUi, errors: Mapping[str, str]) -> list[str]:
-    return [str(ui.errors.get(code) or ERRORS.get(code, code)) for code in errors.values()]
+    return [_message(ui, code) for code in errors.values()]
+
+
+def _message(ui: BulkUi, code: str) -> str:
+    return str(ui.errors.get(code) or ERRORS.get(code, code))
 
 
 def _ui(page: ListPage) -> BulkUi:

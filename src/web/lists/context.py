@@ -39,6 +39,7 @@ class ListTools:
     bar: list[BarGroup]  # the bulk bar (full page only)
     selectable: bool  # rows get a selection box: the user may run some bulk action
     can_export: bool
+    full: bool = True  # a whole page; False for htmx fragments (their POSTs carry the CSRF token in a header)
 
     @property
     def form_id(self) -> str:
@@ -71,7 +72,7 @@ def list_tools(page: ListPage, args: Mapping[str, str], views: list[SavedView], 
                      [(k, v) for k in page.state_keys for v in values_of(args, k) if v],
                      columns_of(spec, values_of(args, COLUMN_PARAM)), _bar(page, actor, choices or {}) if full else [],
                      page.bulk is not None and any(actor.can(a.permission) for a in page.bulk.spec.actions),
-                     page.export is not None and actor.can(page.export.spec.permission))
+                     page.export is not None and actor.can(page.export.spec.permission), full)
 
 
 def state_url(page: ListPage, args: Mapping[str, str]) -> str:

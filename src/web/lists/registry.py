@@ -2,6 +2,8 @@
 
 Recipe: plugging a list in (the customer and contract lists are the worked examples)
 -------------------------------------------------------------------------------------
+(Bulk actions that reuse a single-record service: the procurement lists, e.g. domain/purchasing/bulk.py and
+web/orders/list_page.py.)
 1. Domain (`domain/<context>/lists.py`): a `ListSpec(key, read permission, params a view keeps, defaults,
    optional columns)`. Export: an `ExportSpec(list_spec, entity, permission, columns, filters_of, read)`;
    `filters_of(query)` gives the list query's filters as JSON (payload and audit), `read(BatchRequest, uow)`
@@ -10,9 +12,13 @@ Recipe: plugging a list in (the customer and contract lists are the worked examp
    Bulk actions: a `BulkSpec(list_spec, load, actions)`; `load(ids, actor, uow)` gives the selected
    records in scope the actions may touch, and each `BulkAction(name, permission, pending, applier)` says
    which records it would change (checking the value) and changes one record (an AuditEvent, or None
-   when it was left as it was).
+   when it was left as it was). An action that reuses the single-record service is
+   `BulkAction.refusing(name, permission, refused_by(rule), audited_by(step))`: the rule raises what the
+   service raises (InvalidTransition: counted per message code in the confirmation), the step saves and
+   audits one record inside the bulk transaction.
 2. Read the views in the list's own read transaction: `visible_views(SPEC, actor, uow)` inside the list
-   service's `with uow:` block (one prebuilt query), or `list_views(SPEC, ...)` as a transaction of its own.
+   service's `with uow:` block (one prebuilt query; `Listed(page, views)` carries both), or
+   `list_views(SPEC, ...)` as a transaction of its own.
 3. Web: a `ListPage` below (name for element ids, the list's URL and endpoint, page and results templates,
    `context(args, full)` = everything the page renders from its arguments, `query(args)` = the list's
    query from the same arguments, `ExportUi` / `BulkUi` when it has them). Its context includes
@@ -20,14 +26,16 @@ Recipe: plugging a list in (the customer and contract lists are the worked examp
    (web/lists/context.py). Register the page in `_list_tools` of web/app.py and the ExportSpec in
    `EXPORTS` of bootstrap.py (that registers its job handler).
 4. Routes (blueprint "<key>_list" below the list's URL, from one implementation in web/lists/routes.py):
-   POST /views, GET /views/<view_id>, POST /views/<view_id>/rename, POST /views/<view_id>/delete (the
-   list's read permission; views of other users or lists are 404); POST /export (its permission plus
+   POST /views, GET /views/manage (the save, rename and delete forms, loaded when opened), GET /views/<view_id>,
+   POST /views/<view_id>/rename, POST /views/<view_id>/delete (the list's read permission; views of other
+   users or lists are 404); POST /export (its permission plus
    step-up); POST /bulk/<action-name> per action (the action's permission). Add each to ACCESS in
    tests/integration/test_route_matrix.py.
 5. Templates: in the results partial (what the active search swaps) include "lists/_views.html" (tabs,
-   save, rename, delete) and put the table in `<form id="{{ tools.form_id }}" method="post"
-   action="{{ tools.form_action }}">` holding "lists/_form_fields.html" (CSRF and the list's state, so the
-   tools act on the list as filtered now; without bulk actions an empty form before the table will do).
+   and the save, rename and delete forms loaded when opened) and put the table in
+   `<form id="{{ tools.form_id }}" method="post" action="{{ tools.form_action }}">` holding
+   "lists/_form_fields.html" (CSRF and the list's state, so the tools act on the list as filtered now;
+   without bulk actions an empty form before the table will do).
    With bulk actions: `data-selectable-rows` on the table, "lists/_select_head.html" as the first header
    cell when `tools.selectable`, and per row `<td class="select"><input type="checkbox" name="ids"
    value="ID" id="select-ID" data-row-select aria-labelledby="select-word name-ID"></td>` plus `tabindex="-1"
@@ -111,7 +119,7 @@ class ListPage:
     """A list page and what it plugs into the list tools."""
 
     spec: ListSpec
-    name: str  # element ids: <name>-results, <name>-bulk (the list's form), <name>-export, <name>-views
+    name: str  # element ids: <name>-results, <name>-bulk (the list's form), <name>-export, <name>-views and -view-forms
     url: str  # the list's URL below the application root ("/customers"); its tools live below it
     endpoint: str  # the list page's endpoint ("customers.index")
     template: str  # the page ("customers/index.html")
@@ -134,6 +142,10 @@ class ListPage:
     @property
     def export_id(self) -> str:
         return f"{self.name}-export"
+
+    @property
+    def view_forms_id(self) -> str:
+        return f"{self.name}-view-forms"
 
     @property
     def state_keys(self) -> tuple[str, ...]:

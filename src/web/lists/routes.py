@@ -11,9 +11,11 @@ from web.lists.registry import ListPage
 
 
 def list_blueprint(page: ListPage) -> Blueprint:
-    """Blueprint "<key>_list" below the list's URL: saved views, export (if any), one route per bulk action."""
+    """Blueprint "<key>_list" below the list's URL: saved views (and their forms, loaded when opened), export (if
+    any), one route per bulk action."""
     bp = Blueprint(page.blueprint, __name__, url_prefix=page.url)
     bp.add_url_rule("/views", "save_view", _bound(views.save_view, page), methods=["POST"])
+    bp.add_url_rule("/views/manage", "manage_views", _bound(views.manage_views, page), methods=["GET"])
     bp.add_url_rule("/views/<int:view_id>", "open_view", _bound(views.open_view, page), methods=["GET"])
     bp.add_url_rule("/views/<int:view_id>/rename", "rename_view", _bound(views.rename_view, page), methods=["POST"])
     bp.add_url_rule("/views/<int:view_id>/delete", "delete_view", _bound(views.delete_view, page), methods=["POST"])

@@ -16,6 +16,7 @@ from web.htmx import hx_target, render, see_other
 from web.i18n import error_messages
 from web.jobs.views import POLL_SECONDS
 from web.listing import values_of
+from web.lists.context import list_tools
 from web.lists.registry import ListPage
 from web.templating import fixed_url
 
@@ -30,6 +31,14 @@ def save_view(page: ListPage) -> HttpResponse:
         return _page_again(page, 422, view_errors=error_messages(error.errors), view_name_value=name)
     flash(_("View “%(name)s” saved.", name=view.name), "success")
     return see_other(_list_url(page, query))
+
+
+def manage_views(page: ListPage) -> HttpResponse:
+    """The forms to save the list as filtered in the query string, or rename or delete the view it shows: loaded when
+    the views' <details> opens, so list pages and their searches do not render them (a page of its own without JS)."""
+    views = saved_views.list_views(page.spec, actor=current_actor(), uow=deps().reader())
+    return render("lists/manage_views.html", {page.view_forms_id: "lists/_view_forms.html"},
+                  tools=list_tools(page, request.args, views, full=False))
 
 
 def open_view(page: ListPage, view_id: int) -> HttpResponse:

@@ -2,9 +2,8 @@
 their routes to it, routes.py gathers them."""
 
 from flask import Blueprint
-from flask_babel import get_locale
 
-from web.orders.labels import label_tables
+from web.orders.labels import current_labels
 
 bp = Blueprint("orders", __name__)
 BASE = "/purchase-orders"
@@ -12,4 +11,4 @@ BASE = "/purchase-orders"
 
 @bp.context_processor
 def _labels() -> dict[str, object]:
-    return label_tables("zh_CN" if str(get_locale()).startswith("zh") else "en")
+    return current_labels()

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
 
-from flask_babel import force_locale, lazy_gettext as _l, lazy_pgettext
+from flask_babel import force_locale, get_locale, lazy_gettext as _l, lazy_pgettext
 
 from domain.procurement.amounts import TAX_RATES
 from domain.purchasing.models import OrderListQuery, OrderStatus
@@ -24,6 +24,11 @@ FIELDS = {"number": _l("Order number"), "supplier_id": _l("Supplier"), "title": 
           "unit_price": _l("Unit price before VAT"), "tax_rate": _l("VAT rate"), "delivery_on": _l("Delivery date"),
           "budget_id": _l("Budget line"), "reason": _l("Reason"), "lines": _l("Lines")}
 _TABLES = {"order_status_names": STATUSES, "supplier_status_names": SUPPLIER_STATUSES, "order_fields": FIELDS}
+
+
+def current_labels() -> dict[str, object]:
+    """The label tables in the request's language (pages of other blueprints, such as the list tools', need them)."""
+    return label_tables("zh_CN" if str(get_locale()).startswith("zh") else "en")
 
 
 @cache

@@ -8,21 +8,16 @@ from domain.purchasing import services
 from web.deps import deps
 from web.guard import current_actor
 from web.htmx import hx_target, render
-from web.listing import query_string
 from web.orders.blueprint import BASE, bp
-from web.orders.labels import amount, order_query
+from web.orders.labels import amount
+from web.orders.list_page import order_context
 
 RESULTS = {"order-results": "orders/_results.html"}
-LIST_KEYS = ("q", "status", "supplier", "buyer")
 
 
 @bp.get(BASE)
 def index() -> HttpResponse:
-    query = order_query(request.args)
-    found = services.list_orders(query, actor=current_actor(), uow=deps().reader(), with_filters=hx_target() is None)
-    return render("orders/index.html", RESULTS, page=found.page, query=query, buyers=found.buyers,
-                  supplier_name=found.supplier_name, amounts=[amount(o.gross_total) for o in found.page.items],
-                  base=BASE, page_link=lambda **cursor: query_string(request.args, LIST_KEYS, **cursor))
+    return render("orders/index.html", RESULTS, **order_context(request.args, hx_target() is None))
 
 
 @bp.get(BASE + "/<int:order_id>")

@@ -11,7 +11,6 @@ from domain.receiving.errors import OverReceipt
 from domain.receiving.models import OrderForReceipt, ReceiptListQuery
 from web.numbers import quantity
 
-LIST_KEYS = ("q", "order", "from", "to", "rejected")
 MAX_LINES = 500
 
 

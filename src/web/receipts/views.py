@@ -17,16 +17,14 @@ from domain.shared.errors import Conflict, InvalidTransition, ValidationFailed
 from web import numbering
 from web.deps import deps
 from web.guard import current_actor
-from web.htmx import render, see_other
+from web.htmx import hx_target, render, see_other
 from web.i18n import error_messages
-from web.listing import query_string
 from web.receipts.forms import (
-    LIST_KEYS,
     over_receipt_messages,
     receipt_entry,
-    receipt_query,
     typed_values,
 )
+from web.receipts.list_page import receipt_context
 
 bp = Blueprint("receipts", __name__)
 RESULTS = {"receipt-results": "receipts/_results.html"}
@@ -36,10 +34,7 @@ OF_ORDER = {"order-receipts": "receipts/_order_receipts.html"}
 
 @bp.get("/receipts")
 def index() -> HttpResponse:
-    query = receipt_query(request.args)
-    page = services.list_receipts(query, actor=current_actor(), uow=deps().reader())
-    return render("receipts/index.html", RESULTS, page=page, query=query, base=url_for(".index"),
-                  page_link=lambda **cursor: query_string(request.args, LIST_KEYS, **cursor))
+    return render("receipts/index.html", RESULTS, **receipt_context(request.args, hx_target() is None))
 
 
 @bp.get("/receipts/<int:receipt_id>")

@@ -15,13 +15,12 @@ from web.deps import deps
 from web.guard import current_actor
 from web.htmx import hx_target, render, see_other
 from web.i18n import ERRORS
-from web.listing import query_string
 from web.requisitions import forms
 from web.requisitions.form_page import conflict_page, form_page, no_department_page, stored_form
+from web.requisitions.list_page import requisition_context
 
 bp = Blueprint("requisitions", __name__, url_prefix="/requisitions")
 RESULTS = {"requisition-results": "requisitions/_results.html"}
-LIST_KEYS = ("q", "status", "department", "mine")
 
 
 @bp.app_context_processor
@@ -31,12 +30,7 @@ def _labels() -> dict[str, object]:
 
 @bp.get("")
 def index() -> HttpResponse:
-    actor = current_actor()
-    query = forms.requisition_query(request.args, actor.user_id)
-    found = services.list_requisitions(query, actor=actor, uow=deps().reader(), with_filters=hx_target() is None)
-    return render("requisitions/index.html", RESULTS, page=found.page, query=query, departments=found.departments,
-                  base=url_for(".index"), mine=request.args.get("mine") == "1",
-                  page_link=lambda **cursor: query_string(request.args, LIST_KEYS, **cursor))
+    return render("requisitions/index.html", RESULTS, **requisition_context(request.args, hx_target() is None))
 
 
 @bp.get("/new")

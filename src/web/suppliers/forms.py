@@ -17,7 +17,6 @@ from web.customers.forms import secret_differs
 
 FIELDS = ("name", "credit_code", "category", "region", "address", "payment_terms", "bank_name", "bank_account",
           "notes", "remove_bank_account", "confirm_duplicate")
-LIST_KEYS = ("q", "status", "category", "documents")
 STATUSES = {"pending": _l("Pending qualification"), "qualified": _l("Qualified"), "suspended": _l("Suspended"),
             "blacklisted": _l("Blacklisted")}
 CATEGORY_NAMES = {

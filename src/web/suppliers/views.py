@@ -20,11 +20,11 @@ from web.contracts.attachments import ACCEPT, LIMIT
 from web.customers.forms import version_of
 from web.deps import deps
 from web.guard import current_actor
-from web.htmx import render, see_other
+from web.htmx import hx_target, render, see_other
 from web.i18n import error_messages
-from web.listing import query_string
 from web.suppliers import forms
-from web.suppliers.forms import LIST_KEYS, confirmed, conflicting, form_values, masks_of, supplier_query, values_of
+from web.suppliers.forms import confirmed, conflicting, form_values, masks_of, values_of
+from web.suppliers.list_page import supplier_context
 from web.uploads import upload_megabytes
 
 bp = Blueprint("suppliers", __name__, url_prefix="/suppliers")
@@ -40,10 +40,7 @@ def _labels() -> dict[str, object]:
 
 @bp.get("")
 def index() -> HttpResponse:
-    query, today = supplier_query(request.args), local_today(deps().clock)
-    page = services.list_suppliers(query, today, actor=current_actor(), uow=deps().reader())
-    return render("suppliers/index.html", RESULTS, page=page, query=query, today=today, base=url_for(".index"),
-                  page_link=lambda **cursor: query_string(request.args, LIST_KEYS, **cursor))
+    return render("suppliers/index.html", RESULTS, **supplier_context(request.args, hx_target() is None))
 
 
 @bp.get("/duplicates")
