@@ -335,7 +335,7 @@ class FakeInvoiceRepository:
         self.book = book
         self.invoices: dict[int, SupplierInvoice] = {}
 
-    def order_for_invoice(self, order_id: int, actor: Actor) -> OrderForInvoice | None:
+    def order_for_invoice(self, order_id: int, actor: Actor, *, lock: bool = False) -> OrderForInvoice | None:
         order = self.book.visible(order_id, actor)
         return _invoice_order(order) if order else None
 
@@ -583,7 +583,7 @@ class FakePurchaseOrderRepository:
         self.rows[order.id] = deepcopy(order)
         return order.id
 
-    def get(self, order_id: int, actor: Actor) -> PurchaseOrder | None:
+    def get(self, order_id: int, actor: Actor, *, lock: bool = False) -> PurchaseOrder | None:
         order = self.rows.get(order_id)
         return deepcopy(order) if order is not None and _sees(actor, order) else None
 

@@ -209,6 +209,9 @@ ERRORS = {
                                    "nothing will come."),
     "order.cancel_after_receipt": _l("Only a draft, rejected, approved or sent order with nothing received can be "
                                      "cancelled. Once goods arrived, close the order instead."),
+    "order.cancel_after_invoice": _l("A supplier invoice was recorded against this order, so it cannot be "
+                                     "cancelled. Ask finance to reject the invoice in the exception queue first, "
+                                     "or close the order once goods arrived."),
     "order.changed": _l("Someone changed this order meanwhile; nothing was done. Check it and try again."),
     "order.no_lines": _l("Add at least one line: type the item, quantity, unit and price in the first row."),
     "order.too_many_lines": _l("An order has at most 200 lines; split it into two orders."),

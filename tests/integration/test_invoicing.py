@@ -1,10 +1,13 @@
 """Supplier invoices and the exception queue through the views, on SQLite and PostgreSQL: a matched invoice is
 ready to pay; one above the price tolerance waits in the queue until finance resolves it (audited); rejecting frees
-its quantities; duplicates are refused with a link; scope 404s, permission 403s, stale 409s, missing reasons 422."""
+its quantities; duplicates are refused with a link; scope 404s, permission 403s, stale 409s, missing reasons 422;
+an order with an invoice is not cancelled, even when the two race."""
 
 import re
 import threading
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from flask.testing import FlaskClient
@@ -15,6 +18,8 @@ from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from domain.identity.models import Actor
 from domain.invoicing.entry import InvoiceEntry, InvoiceLineEntry
 from domain.invoicing.services import record_invoice
+from domain.purchasing.workflow import cancel_order
+from domain.shared.errors import InvalidTransition
 from tests.builders import NOW
 from tests.integration.conftest import add_department, add_user, csrf_of, sign_in_as
 from tests.integration.receiving_helpers import add_order, add_supplier, order_state
@@ -249,6 +254,68 @@ def test_concurrent_invoices_of_one_line_are_matched_one_after_the_other(
 
     assert sorted(r.status.value for r in results) == ["exception", "matched"]  # type: ignore[attr-defined]
     assert order_state(engine, order_id)[2][0][2] == D(12)
+
+
+def test_an_invoiced_order_cannot_be_cancelled_until_finance_rejects_the_invoice(
+        client: FlaskClient, deps: Dependencies, engine: Engine, people: dict[str, Actor]) -> None:
+    order_id, (bolts,) = add_order(engine, people["buyer"], add_supplier(engine, people["buyer"]),
+                                   ("Bolts", "10", "10.00", 13))
+    csrf = _as(client, deps, people["clerk"])
+    invoice_id = _record(client, csrf, order_id, {bolts: ("10", "10.00")})  # nothing received yet: an exception
+    csrf = _as(client, deps, people["buyer"])
+    assert f"/purchase-orders/{order_id}/cancel" not in client.get(f"/purchase-orders/{order_id}").text
+
+    confirm = client.get(f"/purchase-orders/{order_id}/cancel", follow_redirects=True)
+    refused = client.post(f"/purchase-orders/{order_id}/cancel", data={"csrf_token": csrf, "version": "1",
+                                                                       "reason": "Supplier cannot deliver"},
+                          follow_redirects=True)
+
+    assert "Ask finance to reject the invoice" in confirm.text and "Ask finance to reject the invoice" in refused.text
+    assert order_state(engine, order_id)[:2] == ("sent", 1)
+    csrf = _as(client, deps, people["controller"])
+    client.post(f"/invoices/{invoice_id}/reject", data={"csrf_token": csrf, "version": "1",
+                                                        "reject_reason": "Nothing delivered"})
+    csrf = _as(client, deps, people["buyer"])
+    cancelled = client.post(f"/purchase-orders/{order_id}/cancel", data={"csrf_token": csrf, "version": "1",
+                                                                         "reason": "Supplier cannot deliver"})
+    assert cancelled.status_code == 303 and order_state(engine, order_id)[0] == "cancelled"
+
+
+def test_a_cancel_racing_an_invoice_lets_exactly_one_of_them_through(engine: Engine,
+                                                                     people: dict[str, Actor]) -> None:
+    supplier_id = add_supplier(engine, people["buyer"])
+    for _ in range(3):
+        order_id, (bolts,) = add_order(engine, people["buyer"], supplier_id, ("Bolts", "10", "10.00", 13))
+        entry = InvoiceEntry(f"R{order_id}", NOW.date().isoformat(), "", (InvoiceLineEntry(str(bolts), "10", "10"),))
+
+        outcomes = _at_once(
+            partial(record_invoice, order_id, entry, actor=people["clerk"], uow=SqlUnitOfWork(engine), clock=_Clock()),
+            partial(cancel_order, order_id, {"reason": "late"}, 1, actor=people["buyer"], uow=SqlUnitOfWork(engine),
+                    clock=_Clock()))
+
+        status, _version, [(_received, _accepted, invoiced)] = order_state(engine, order_id)
+        assert sorted(outcomes) in (["SupplierInvoice", "order.cancel_after_invoice"],
+                                    ["PurchaseOrder", "invoice.order_not_sent"])
+        assert (status, invoiced) == (("sent", D(10)) if "SupplierInvoice" in outcomes else ("cancelled", D(0)))
+
+
+def _at_once(*jobs: Callable[[], object]) -> list[str]:
+    """Run the jobs in threads released together; each outcome is its result's type or the refusal's code."""
+    start, outcomes = threading.Barrier(len(jobs)), []
+
+    def run(job: Callable[[], object]) -> None:
+        start.wait()
+        try:
+            outcomes.append(type(job()).__name__)
+        except InvalidTransition as refused:
+            outcomes.append(refused.code)
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
 
 
 class _Clock:

@@ -160,6 +160,8 @@ def test_a_direct_order_is_drafted_with_totals_and_can_be_printed(
     assert "华东网络设备有限公司" in printed.text and "91310000MA1FL0001X" in printed.text
     assert order_row(engine, order_id)[0] in printed.text and "signature" in printed.text
     assert "style=" not in printed.text and "<script>" not in printed.text and "css/print.css" in printed.text
+    chinese = client.get(f"/purchase-orders/{order_id}/print", headers={"Accept-Language": "zh-CN"}).text
+    assert "统一社会信用代码：91310000MA1FL0001X" in chinese and "日期：" in chinese  # full-width colons
     assert f'hx-get="/purchase-orders/{order_id}/receipts"' in detail and 'hx-trigger="load"' in detail
 
 

@@ -245,6 +245,27 @@ def test_nothing_received_may_be_cancelled_and_a_partly_received_order_closes_wi
     assert held(uow, "purchase_order", order.id or 0) == D("565.00")  # one switch accepted: 500 + 13 % VAT
 
 
+def test_an_invoiced_order_is_not_cancelled_until_the_invoice_is_rejected() -> None:
+    uow = world()
+    buyer, manager = buyer_of(uow), person(uow, "pm", {"procurement_manager"})
+    order = submitted(uow, buyer, manager)
+    decide(uow, manager)
+    sent = workflow.send_order(order.id or 0, order_of(uow, order).version, actor=buyer, uow=uow, clock=CLOCK)
+    stored = uow.purchase_orders.rows[order.id or 0]
+    stored.lines[0].invoiced_quantity = D("2")  # an invoice before any receipt: it waits in the exception queue
+
+    with pytest.raises(InvalidTransition) as refused:
+        workflow.cancel_order(order.id or 0, {"reason": "late"}, sent.version, actor=buyer, uow=uow, clock=CLOCK)
+    unchanged = order_of(uow, order)
+    stored.lines[0].invoiced_quantity = D("0")  # finance rejected it: its quantities were released
+    cancelled = workflow.cancel_order(order.id or 0, {"reason": "late"}, sent.version, actor=buyer, uow=uow,
+                                      clock=CLOCK)
+
+    assert refused.value.code == "order.cancel_after_invoice"
+    assert unchanged.status is OrderStatus.SENT and unchanged.version == sent.version
+    assert cancelled.status is OrderStatus.CANCELLED
+
+
 def test_approvers_read_what_they_approve_and_nobody_else_outside_the_scope() -> None:
     uow = world()
     buyer, approver = buyer_of(uow), person(uow, "boss", {"sales_manager"}, IT)

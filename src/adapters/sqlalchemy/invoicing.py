@@ -55,8 +55,9 @@ class SqlInvoiceRepository:
     def __init__(self, connection: Connection) -> None:
         self._db = connection
 
-    def order_for_invoice(self, order_id: int, actor: Actor) -> OrderForInvoice | None:
-        row = self._db.execute(_ORDER.where(po.c.id == order_id, order_scope(actor))).first()
+    def order_for_invoice(self, order_id: int, actor: Actor, *, lock: bool = False) -> OrderForInvoice | None:
+        statement = _ORDER.where(po.c.id == order_id, order_scope(actor))
+        row = self._db.execute(statement.with_for_update(of=po) if lock else statement).first()
         if row is None:
             return None
         lines = self._db.execute(select(pol).where(pol.c.order_id == order_id).order_by(pol.c.position))

@@ -80,8 +80,9 @@ class SqlPurchaseOrderRepository:
             line.id = self._insert_line(order.id, line)
         return order.id
 
-    def get(self, order_id: int, actor: Actor) -> PurchaseOrder | None:
-        return self._one(select(po).where(po.c.id == order_id, order_scope(actor)))
+    def get(self, order_id: int, actor: Actor, *, lock: bool = False) -> PurchaseOrder | None:
+        statement = select(po).where(po.c.id == order_id, order_scope(actor))
+        return self._one(statement.with_for_update(of=po) if lock else statement)
 
     def get_unscoped(self, order_id: int) -> PurchaseOrder | None:
         return self._one(select(po).where(po.c.id == order_id))

@@ -19,8 +19,9 @@ class InvoiceRepository(Protocol):
     """Supplier invoices and the invoiced quantities of order lines; every read for a person is limited to the
     record scope of the invoice's purchase order."""
 
-    def order_for_invoice(self, order_id: int, actor: Actor) -> OrderForInvoice | None:
-        """The order and its lines if it is in the actor's scope, else None."""
+    def order_for_invoice(self, order_id: int, actor: Actor, *, lock: bool = False) -> OrderForInvoice | None:
+        """The order and its lines if it is in the actor's scope, else None; `lock` holds the order's row until
+        commit (a cancel waits for the invoice, or the invoice sees the cancel)."""
         ...
     def invoiceable_orders(self, text: str, actor: Actor, limit: int) -> list[OrderForInvoice]:
         """Orders in scope an invoice may be recorded against, matching an order number or supplier name (without

@@ -80,7 +80,7 @@ def record_invoice(order_id: int, entry: InvoiceEntry, *, actor: Actor, uow: Uni
         twin = uow.invoices.by_form_token(entry.form_token) if entry.form_token else None
         if twin is not None and twin.recorded_by == actor.user_id:
             return twin
-        order = _invoiceable(order_id, actor, uow)
+        order = _invoiceable(order_id, actor, uow, lock=True)
         checked = check_invoice(entry, order, local_today(clock))
         existing = uow.invoices.id_by_number(order.supplier_id, checked.number)
         if existing is not None:
@@ -135,8 +135,8 @@ def audited(invoice: SupplierInvoice, order_number: str) -> dict[str, object]:
                        "match_status": line.match.status.value} for line in invoice.lines]}
 
 
-def _invoiceable(order_id: int, actor: Actor, uow: UnitOfWork) -> OrderForInvoice:
-    order = uow.invoices.order_for_invoice(order_id, actor)
+def _invoiceable(order_id: int, actor: Actor, uow: UnitOfWork, *, lock: bool = False) -> OrderForInvoice:
+    order = uow.invoices.order_for_invoice(order_id, actor, lock=lock)
     if order is None:
         raise NotFound()
     if order.status not in INVOICEABLE:

@@ -140,6 +140,11 @@ class PurchaseOrder:
     def received_anything(self) -> bool:
         return any(line.received_quantity > 0 for line in self.lines)
 
+    @property
+    def invoiced_anything(self) -> bool:
+        """True while an invoice that was not rejected bills one of the lines (rejecting releases its quantities)."""
+        return any(line.invoiced_quantity > 0 for line in self.lines)
+
 
 class OrderSummary(NamedTuple):
     """One row of the order list (read model; a tuple because a page builds fifty of them)."""

@@ -17,8 +17,8 @@ class PurchaseOrderRepository(Protocol):
     def add(self, order: PurchaseOrder) -> int:
         """Insert the order and its lines; the lines get their ids."""
         ...
-    def get(self, order_id: int, actor: Actor) -> PurchaseOrder | None:
-        """The order with its lines if it is in the actor's scope, else None."""
+    def get(self, order_id: int, actor: Actor, *, lock: bool = False) -> PurchaseOrder | None:
+        """The order with its lines if it is in the actor's scope, else None; `lock` holds its row until commit."""
         ...
     def get_unscoped(self, order_id: int) -> PurchaseOrder | None:
         """The order whoever asks: for approval outcomes and approvers' reading rights, never for a list."""

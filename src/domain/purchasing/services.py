@@ -101,16 +101,17 @@ def detail_of(order: PurchaseOrder, as_approver: bool, uow: UnitOfWork) -> Order
         budget_effects(order.lines, facts, uow), as_approver)
 
 
-def in_scope(order_id: int, actor: Actor, uow: UnitOfWork) -> PurchaseOrder:
-    order = uow.purchase_orders.get(order_id, actor)
+def in_scope(order_id: int, actor: Actor, uow: UnitOfWork, *, lock: bool = False) -> PurchaseOrder:
+    order = uow.purchase_orders.get(order_id, actor, lock=lock)
     if order is None:
         raise NotFound()
     return order
 
 
-def changeable(order_id: int, expected_version: int, actor: Actor, uow: UnitOfWork, action: Action) -> PurchaseOrder:
+def changeable(order_id: int, expected_version: int, actor: Actor, uow: UnitOfWork, action: Action, *,
+               lock: bool = False) -> PurchaseOrder:
     """The order in scope, if `action` is allowed in its status and nobody saved since `expected_version`."""
-    order = in_scope(order_id, actor, uow)
+    order = in_scope(order_id, actor, uow, lock=lock)
     ensure(order.status, action)
     if order.version != expected_version:
         raise StaleVersion(order.version)

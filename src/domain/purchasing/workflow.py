@@ -84,15 +84,15 @@ def send_order(order_id: int, expected_version: int, *, actor: Actor, uow: UnitO
 
 def cancel_order(order_id: int, raw: Mapping[str, str], expected_version: int, *, actor: Actor, uow: UnitOfWork,
                  clock: Clock) -> PurchaseOrder:
-    """Cancel (with a reason) a draft, rejected, approved or sent order while nothing was received: its
+    """Cancel (with a reason) a draft, rejected, approved or sent order while nothing was received or invoiced: its
     requisition quantities go back to the requisitions, and its budget as domain.purchasing.budgeting says."""
     require(actor, Permission.ORDER_UPDATE)
     reason = reason_of(raw)
     now = clock.now()
     with uow:
-        order = changeable(order_id, expected_version, actor, uow, Action.CANCEL)
-        if order.received_anything:
-            raise InvalidTransition("order.cancel_after_receipt")
+        # Locked as receipts and invoices lock it, so neither lands between this check and the cancel.
+        order = changeable(order_id, expected_version, actor, uow, Action.CANCEL, lock=True)
+        ensure_cancellable(order)
         facts = requisition_facts(order, uow)
         budgeting.give_back(order, facts, actor=actor, uow=uow, now=now)
         cancelled = _move(order, Action.CANCEL, actor, uow, now, reason)
@@ -100,6 +100,15 @@ def cancel_order(order_id: int, raw: Mapping[str, str], expected_version: int, *
         reservations.reconcile(taken, {}, facts, rows={}, order_number=order.number, actor=actor, uow=uow, now=now)
         uow.commit()
     return cancelled
+
+
+def ensure_cancellable(order: PurchaseOrder) -> None:
+    """Raise InvalidTransition unless the order's status allows a cancel and nothing was received or invoiced."""
+    ensure(order.status, Action.CANCEL)
+    if order.received_anything:
+        raise InvalidTransition("order.cancel_after_receipt")
+    if order.invoiced_anything:
+        raise InvalidTransition("order.cancel_after_invoice")
 
 
 def close_order(order_id: int, raw: Mapping[str, str], expected_version: int, *, actor: Actor, uow: UnitOfWork,

@@ -54,7 +54,7 @@ def confirm(order_id: int, action: str) -> HttpResponse:
     require(current_actor(), Permission.ORDER_UPDATE)
     order = editable_order(order_id)
     try:
-        ensure(order.status, Action(action))
+        workflow.ensure_cancellable(order) if action == "cancel" else ensure(order.status, Action(action))
     except InvalidTransition as refused:
         flash(str(ERRORS[refused.code]), "error")
         return see_other(url_for(".detail", order_id=order_id))
