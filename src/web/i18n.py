@@ -1,8 +1,14 @@
 """Language choice and the translated labels of domain codes (stages, regions, error codes)."""
 
+from collections.abc import Callable
+from functools import cache
+from typing import TypeVar
+
 from babel.support import NullTranslations
 from flask import Flask, g, request, session
-from flask_babel import Babel, get_translations, lazy_gettext as _l, lazy_pgettext
+from flask_babel import Babel, force_locale, get_locale, get_translations, lazy_gettext as _l, lazy_pgettext
+
+T = TypeVar("T")
 
 LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
 
@@ -307,3 +313,19 @@ def _catalogue() -> NullTranslations:
     if catalogue is None:
         catalogue = g._houtai_catalogue = get_translations()
     return catalogue
+
+
+
+def request_language() -> str:
+    """The request's language as LANGUAGES names it ("zh_CN" or "en"; Babel says zh_Hans_CN)."""
+    return "zh_CN" if str(get_locale()).startswith("zh") else "en"
+
+
+def per_language(compute: Callable[[], T]) -> Callable[[], T]:
+    """`compute` (translated label tables) run once per language, then answered from memory in the request's."""
+    @cache
+    def in_language(language: str) -> T:
+        with force_locale(language):
+            return compute()
+
+    return lambda: in_language(request_language())

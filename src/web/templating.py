@@ -4,7 +4,7 @@ from functools import cache
 from typing import Any
 
 from flask import Flask, g, request, url_for
-from flask_babel import force_locale, get_locale, lazy_gettext as _l
+from flask_babel import force_locale, lazy_gettext as _l
 
 from web import i18n
 from web.listing import query_string
@@ -24,7 +24,7 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def _request_values() -> dict[str, Any]:
-        locale = "zh_CN" if str(get_locale()).startswith("zh") else "en"  # Babel says zh_Hans_CN
+        locale = i18n.request_language()
         return {"actor": g.get("actor"), "locale": locale, "list_link": _list_link, **_labels(locale)}
 
 

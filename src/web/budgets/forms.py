@@ -10,7 +10,7 @@ from domain.budgets.errors import BudgetExceeded
 from domain.budgets.models import Budget, BudgetListQuery
 from domain.budgets.validation import BudgetInput
 from web.contracts.forms import money
-from web.i18n import ERRORS
+from web.i18n import ERRORS, per_language
 
 FIELDS = ("department_id", "code", "name", "period_start", "period_end", "amount", "policy", "active")
 POLICIES = {"stop": _l("Stop: refuse commitments beyond the amount"),
@@ -56,6 +56,7 @@ def budget_refusal(error: BudgetExceeded) -> str:
     return f"{figures} {ERRORS['budget.exceeded']}"
 
 
+@per_language
 def labels() -> dict[str, Any]:
     return {"budget_fields": {k: str(v) for k, v in FIELD_NAMES.items()},
             "policy_choices": [(k, str(v)) for k, v in POLICIES.items()],

@@ -18,6 +18,7 @@ from domain.contracts.validation import party_kind
 from domain.shared.money import chinese_capitals
 from domain.shared.numbering import NumberPattern
 from web import numbering
+from web.i18n import per_language
 
 FIELDS = (*TERM_FIELDS, "owner_id", "reason", "kind")
 STATUSES = {"draft": _l("Draft"), "pending_approval": _l("Pending approval"), "rejected": _l("Rejected"),
@@ -68,6 +69,7 @@ def conflicting(raw: Mapping[str, str], current: Contract) -> dict[str, str]:
     return {k: v for k, v in _stored(current).items() if str(raw.get(k, "")).strip() != v}
 
 
+@per_language
 def labels() -> dict[str, Any]:
     """Translated labels for the contract templates."""
     return {"status_names": {k: str(v) for k, v in STATUSES.items()},

@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from domain.invoicing.entry import InvoiceEntry, InvoiceLineEntry
 from domain.invoicing.models import InvoiceListQuery, InvoiceStatus, LineMatch, MatchStatus, OrderForInvoice
+from web.i18n import per_language
 from web.numbers import quantity, unit_price as price
 
 MAX_LINES = 500
@@ -53,6 +54,7 @@ def invoice_query(args: Mapping[str, str]) -> InvoiceListQuery:
         after=args.get("after") or None, before=args.get("before") or None)
 
 
+@per_language
 def labels() -> dict[str, Any]:
     return {"invoice_status_names": {k: str(v) for k, v in STATUSES.items()},
             "match_names": {k: str(v) for k, v in MATCHES.items()}}

@@ -2,14 +2,14 @@
 
 from collections.abc import Mapping
 from decimal import Decimal
-from functools import cache
 
-from flask_babel import force_locale, get_locale, lazy_gettext as _l, lazy_pgettext
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 
 from domain.procurement.amounts import TAX_RATES
 from domain.purchasing.models import OrderListQuery, OrderStatus
 from domain.purchasing.validation import optional_id
 from web import numbering
+from web.i18n import per_language
 
 STATUSES = {"draft": _l("Draft"), "pending_approval": _l("Pending approval"), "rejected": _l("Rejected"),
             "approved": lazy_pgettext("order status", "Approved"), "sent": _l("Sent to the supplier"),
@@ -26,16 +26,10 @@ FIELDS = {"number": _l("Order number"), "supplier_id": _l("Supplier"), "title": 
 _TABLES = {"order_status_names": STATUSES, "supplier_status_names": SUPPLIER_STATUSES, "order_fields": FIELDS}
 
 
+@per_language
 def current_labels() -> dict[str, object]:
     """The label tables in the request's language (pages of other blueprints, such as the list tools', need them)."""
-    return label_tables("zh_CN" if str(get_locale()).startswith("zh") else "en")
-
-
-@cache
-def label_tables(locale: str) -> dict[str, object]:
-    """Translated label tables, computed once per language instead of once per request."""
-    with force_locale(locale):
-        tables: dict[str, object] = {name: {k: str(v) for k, v in table.items()} for name, table in _TABLES.items()}
+    tables: dict[str, object] = {name: {k: str(v) for k, v in table.items()} for name, table in _TABLES.items()}
     return tables | {"tax_rates": TAX_RATES}
 
 

@@ -13,7 +13,7 @@ from domain.requisitions.validation import LINE_FIELDS, LINES_MAX, LineInput, Re
 from domain.shared.numbering import NumberPattern
 from web import numbering
 from web.contracts.forms import money
-from web.i18n import ERRORS
+from web.i18n import ERRORS, per_language
 
 HEADER = ("title", "purpose", "budget_id", "needed_by")
 STATUSES = {"draft": _l("Draft"), "submitted": _l("Waiting for approval"), "approved": _l("Approved"),
@@ -101,6 +101,7 @@ def requisition_query(args: Mapping[str, str], user_id: int) -> RequisitionListQ
         after=args.get("after") or None, before=args.get("before") or None)
 
 
+@per_language
 def labels() -> dict[str, Any]:
     """Translated labels for the requisition templates."""
     return {"requisition_statuses": {k: str(v) for k, v in STATUSES.items()},

@@ -1,9 +1,8 @@
 """Form values, list query and labels of the supplier pages (validation itself lives in the domain)."""
 
 from collections.abc import Mapping
-from functools import cache
 
-from flask_babel import force_locale, get_locale, lazy_gettext as _l, lazy_pgettext
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 
 from domain.suppliers.models import (
     CATEGORIES,
@@ -14,6 +13,7 @@ from domain.suppliers.models import (
     SupplierStatus,
 )
 from web.customers.forms import secret_differs
+from web.i18n import per_language
 
 FIELDS = ("name", "credit_code", "category", "region", "address", "payment_terms", "bank_name", "bank_account",
           "notes", "remove_bank_account", "confirm_duplicate")
@@ -40,15 +40,10 @@ _TABLES = {"supplier_status_names": STATUSES, "category_names": CATEGORY_NAMES, 
            "document_filter_names": DOCUMENT_FILTERS, "supplier_field_names": FIELD_NAMES}
 
 
+@per_language
 def labels() -> dict[str, dict[str, str]]:
     """Translated label tables for the supplier templates (computed once per language)."""
-    return _labels("zh_CN" if str(get_locale()).startswith("zh") else "en")
-
-
-@cache
-def _labels(locale: str) -> dict[str, dict[str, str]]:
-    with force_locale(locale):
-        return {name: {k: str(v) for k, v in table.items()} for name, table in _TABLES.items()}
+    return {name: {k: str(v) for k, v in table.items()} for name, table in _TABLES.items()}
 
 
 def supplier_query(args: Mapping[str, str]) -> SupplierListQuery:
