@@ -4,7 +4,23 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, and_, delete, func, insert, literal, select, text, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Date,
+    Integer,
+    Row,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    update,
+)
 
 from adapters.sqlalchemy.tables import (
     approval_requests as requests,
@@ -118,7 +134,7 @@ class SqlApprovalRepository:
                 for row in rows]
 
     def open_task_count(self, user_id: int, on: date) -> int:
-        return int(self._db.execute(select(func.count()).select_from(tasks).where(_open_for(user_id, on))).scalar_one())
+        return int(self._db.execute(_OPEN_TASK_COUNT, {"user_id": user_id, "on": on}).scalar_one())
 
     def _with_steps(self, rows: Sequence[Row[Any]]) -> list[ApprovalRule]:
         ids = [row.id for row in rows]
@@ -162,13 +178,19 @@ class SqlDelegationRepository:
         self._db.execute(update(delegations).where(delegations.c.id == delegation_id).values(ended_at=at))
 
 
-def _open_for(user_id: int, on: date) -> ColumnElement[bool]:
+def _open_for(user_id: int | BindParameter[int], on: date | BindParameter[date]) -> ColumnElement[bool]:
     """Open tasks assigned to the user, or to someone whose delegation to the user runs on `on`."""
     delegators = select(delegations.c.user_id).where(
         delegations.c.delegate_id == user_id, delegations.c.starts_on <= on, delegations.c.ends_on >= on,
         delegations.c.ended_at.is_(None))
     # One IN list (me plus my delegators) instead of an OR: the index is searched per id, not scanned.
-    return and_(OPEN, tasks.c.assignee_id.in_(select(literal(user_id)).union_all(delegators)))
+    me = select(user_id if isinstance(user_id, BindParameter) else literal(user_id))
+    return and_(OPEN, tasks.c.assignee_id.in_(me.union_all(delegators)))
+
+
+# The navigation counts on every full page: built once, so SQLAlchemy memoizes its cache key.
+_OPEN_TASK_COUNT = select(func.count()).select_from(tasks).where(
+    _open_for(bindparam("user_id", type_=Integer), bindparam("on", type_=Date)))
 
 
 def _stands_in_for(row: Row[Any], user_id: int) -> int | None:

@@ -2,12 +2,14 @@
 
 from collections import defaultdict
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, func, insert, select, update
+from sqlalchemy import Connection, Integer, Row, Select, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.sqlalchemy.contracts import contract_scope, to_contract
+from adapters.sqlalchemy.scope import bound_scope, scope_shape, scope_values
 from adapters.sqlalchemy.tables import contract_attachments, contract_reminders, contracts, users
 from domain.contracts.attachments import Attachment
 from domain.contracts.models import Contract, ContractStatus
@@ -91,8 +93,8 @@ class SqlContractReminderRepository:
         return [ContractDue(row.id, row.number, row.title, row.end_on, row.mark) for row in rows]
 
     def count_open(self, actor: Actor) -> int:
-        statement = _open_reminders(select(func.count(func.distinct(contracts.c.id))), actor)
-        return int(self._db.execute(statement).scalar_one())
+        statement = _open_reminder_count(scope_shape(actor, "contract"))
+        return int(self._db.execute(statement, scope_values(actor)).scalar_one())
 
     def acknowledge(self, contract_id: int, user_id: int, at: datetime) -> int:
         r = contract_reminders.c
@@ -114,3 +116,13 @@ def _open_reminders(statement: Select[Any], actor: Actor) -> Select[Any]:
     c, r = contracts.c, contract_reminders.c
     return statement.select_from(contracts.join(contract_reminders, r.contract_id == c.id)).where(
         c.owner_id == actor.user_id, c.status == _ACTIVE, r.acknowledged_at.is_(None), contract_scope(actor))
+
+
+@cache
+def _open_reminder_count(shape: str) -> Select[Any]:
+    """The navigation's count (every full page) of one scope shape, built once (see bound_scope)."""
+    c, r = contracts.c, contract_reminders.c
+    return select(func.count(func.distinct(c.id))).select_from(
+        contracts.join(contract_reminders, r.contract_id == c.id)).where(
+        c.owner_id == bindparam("scope_user", type_=Integer), c.status == _ACTIVE, r.acknowledged_at.is_(None),
+        bound_scope(shape, c.owner_id, c.department_id))

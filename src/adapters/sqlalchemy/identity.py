@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    ColumnElement,
     Connection,
     Row,
     Select,
@@ -39,7 +40,7 @@ from domain.identity.permissions import SCOPE_ORDER, Permission, Scope
 from domain.shared.paging import Page, decode_cursor, encode_cursor
 
 
-def subtree(department_id: int) -> Select[Any]:
+def subtree(department_id: int | ColumnElement[int]) -> Select[Any]:
     """Ids of the department and every department below it (materialised path prefix)."""
     root = select(departments.c.path).where(departments.c.id == department_id).scalar_subquery()
     return select(departments.c.id).where(departments.c.path.startswith(root))

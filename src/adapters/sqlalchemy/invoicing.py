@@ -2,6 +2,7 @@
 scope of their purchase order."""
 
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Row, Select, func, insert, or_, select, update
@@ -10,6 +11,7 @@ from sqlalchemy.orm import aliased
 from adapters.sqlalchemy import keyset
 from adapters.sqlalchemy.keyset import newest_first, oldest_first
 from adapters.sqlalchemy.purchase_orders import order_scope
+from adapters.sqlalchemy.scope import bound_scope, scope_shape, scope_values
 from adapters.sqlalchemy.tables import (
     purchase_order_lines as pol,
     purchase_orders as po,
@@ -131,9 +133,8 @@ class SqlInvoiceRepository:
         return self._views(rows)
 
     def exception_count(self, actor: Actor, cap: int) -> int:
-        waiting = select(si.c.id).join(po, po.c.id == si.c.order_id).where(
-            si.c.status == InvoiceStatus.EXCEPTION.value, order_scope(actor)).limit(cap).subquery()
-        return int(self._db.execute(select(func.count()).select_from(waiting)).scalar_one())
+        statement = _exception_count(scope_shape(actor, "purchase_order"), cap)
+        return int(self._db.execute(statement, scope_values(actor)).scalar_one())
 
     def _views(self, rows: list[Row[Any]]) -> list[InvoiceView]:
         """Headers with their lines, read in one query for all of them."""
@@ -180,3 +181,12 @@ def _view(row: Row[Any], lines: list[Row[Any]]) -> InvoiceView:
         tuple(InvoiceLine(v.order_line_id, v.quantity, v.unit_price, v.tax_rate, v.amounts, v.match) for v in views),
         row.resolution_reason, row.resolved_by, row.resolved_at, row.version, row.form_token)
     return InvoiceView(invoice, row.supplier_name, row.order_number, row.recorder_name, row.resolver_name or "", views)
+
+
+@cache
+def _exception_count(shape: str, cap: int) -> Select[Any]:
+    """The navigation's count (every full page) of one scope shape, built once (see bound_scope)."""
+    waiting = select(si.c.id).join(po, po.c.id == si.c.order_id).where(
+        si.c.status == InvoiceStatus.EXCEPTION.value, bound_scope(shape, po.c.buyer_id, po.c.department_id)
+    ).limit(cap).subquery()
+    return select(func.count()).select_from(waiting)
