@@ -97,6 +97,7 @@ def _blueprints(app: Flask) -> None:
     from web.invoices.exceptions import bp as invoice_exceptions_bp
     from web.invoices.views import bp as invoices_bp
     from web.jobs.views import bp as jobs_bp
+    from web.navigation import register_badges
     from web.orders.routes import bp as orders_bp
     from web.procurement_settings.views import bp as procurement_settings_bp
     from web.receipts.views import bp as receipts_bp
@@ -125,6 +126,7 @@ def _blueprints(app: Flask) -> None:
     _list_tools(app)
     register_template_helpers(app)
     register_labels(app)
+    register_badges(app)
     _throttle(app)
 
 

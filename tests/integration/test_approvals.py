@@ -9,14 +9,16 @@ import pytest
 from flask import Flask, render_template
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from domain.approvals import engine as approvals
 from domain.approvals.delegation import set_delegation
-from domain.approvals.inbox import approval_inbox, open_task_count
+from domain.approvals.inbox import approval_inbox
 from domain.approvals.models import ApprovalSubject, Outcome
 from domain.approvals.records import ApprovalRule, ApproverKind, RuleStep, StepMode, business_day
 from domain.identity.models import Actor
+from domain.navigation import navigation_badges
 from tests.approval_fakes import TEST_DOCUMENT, RecordingHandler, registered_document
 from tests.integration.conftest import add_department, add_user, csrf_of, sign_in_as
 from web.deps import Dependencies
@@ -120,8 +122,8 @@ class TestEngineOnTheDatabase:
 
         assert [(i.title, i.on_behalf_of, i.amount, i.link) for i in page.items] == \
             [("Deal 7 <b>", "Manager", Decimal("1000.00"), "/test-documents/7")]
-        assert open_task_count(actor=office.admin, uow=uow, clock=deps.clock) == 1
-        assert open_task_count(actor=office.finance[0], uow=uow, clock=deps.clock) == 0
+        assert navigation_badges(actor=office.admin, uow=uow, clock=deps.clock).approvals == 1
+        assert navigation_badges(actor=office.finance[0], uow=uow, clock=deps.clock).approvals == 0
 
 
 class TestInboxViews:
@@ -137,6 +139,22 @@ class TestInboxViews:
         assert 'href="/test-documents/7"' in page
         sign_in_as(client, deps, office.finance[0])
         assert "Deal 7" not in client.get("/approvals").text
+
+    def test_a_failing_badge_read_leaves_the_page_whole_and_is_logged(
+        self, client: FlaskClient, deps: Dependencies, uow: SqlUnitOfWork, office: Office,
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        submit(uow, office)
+        sign_in_as(client, deps, office.manager)
+
+        def outage(**_: object) -> None:
+            raise OperationalError("SELECT count(*)", {}, Exception("database is locked"))
+        monkeypatch.setattr("web.navigation.navigation_badges", outage)
+        page = client.get("/approvals")
+
+        assert page.status_code == 200 and "Deal 7 &lt;b&gt;" in page.text
+        assert 'id="nav-approvals">Approvals</a>' in page.text
+        assert "navigation.badges_unavailable" in caplog.text
 
     def test_approve_through_the_view_with_csrf(
         self, client: FlaskClient, deps: Dependencies, engine: Engine, uow: SqlUnitOfWork, office: Office

@@ -8,7 +8,7 @@ import pytest
 
 from domain.approvals import engine
 from domain.approvals.errors import AlreadyDecided, AlreadyPending, NoApprover
-from domain.approvals.inbox import approval_inbox, open_task_count
+from domain.approvals.inbox import approval_inbox
 from domain.approvals.models import ApprovalSubject, Outcome
 from domain.approvals.records import (
     ApprovalRule,
@@ -21,6 +21,7 @@ from domain.approvals.records import (
 )
 from domain.identity.errors import SegregationOfDuties
 from domain.identity.models import Actor
+from domain.navigation import navigation_badges
 from domain.shared.errors import NotFound, ValidationFailed
 from tests.approval_fakes import TEST_DOCUMENT, RecordingHandler, registered_document
 from tests.builders import a_user, an_actor
@@ -356,7 +357,7 @@ class TestInboxAndTrail:
         item = page.items[0]
         assert (item.title, item.amount, item.requester, item.link) == \
             ("Supply deal", Decimal("1234.50"), "Rep", "/test-documents/7")
-        assert open_task_count(actor=boss, uow=uow, clock=FakeClock()) == 1
+        assert navigation_badges(actor=boss, uow=uow, clock=FakeClock()).approvals == 1
         assert approval_inbox(None, actor=other, uow=uow, clock=FakeClock()).items == []
 
     def test_the_trail_shows_who_decided_what_and_for_whom(self, uow: FakeUnitOfWork) -> None:

@@ -21,12 +21,6 @@ def approval_inbox(after: int | None, *, actor: Actor, uow: UnitOfWork, clock: C
     return Page(items, str(items[-1].task_id) if len(rows) > PER_PAGE else None, None)
 
 
-def open_task_count(*, actor: Actor, uow: UnitOfWork, clock: Clock) -> int:
-    """How many tasks wait for the actor (the navigation's badge)."""
-    with uow:
-        return uow.approvals.open_task_count(actor.user_id, business_day(clock.now()))
-
-
 def _linked(item: InboxItem, uow: UnitOfWork) -> InboxItem:
     handler = HANDLERS.get(item.document_type)
     if handler is None:

@@ -78,14 +78,6 @@ def work_queue(today: date, *, actor: Actor, uow: UnitOfWork) -> WorkQueue:
     return WorkQueue(today, reminders[:QUEUE_LIMIT], expired, len(reminders) > QUEUE_LIMIT)
 
 
-def count_open_reminders(*, actor: Actor, uow: UnitOfWork) -> int:
-    """How many of the actor's contracts wait for a reminder to be acknowledged (0 without contract.read)."""
-    if not actor.can(Permission.CONTRACT_READ):
-        return 0
-    with uow:
-        return uow.contract_reminders.count_open(actor)
-
-
 def acknowledge_reminder(contract_id: int, *, actor: Actor, uow: UnitOfWork, clock: Clock) -> None:
     """Take the contract's open reminders off the owner's queue; NotFound unless it is their own and in scope."""
     require(actor, Permission.CONTRACT_READ)

@@ -17,7 +17,6 @@ from domain.unit_of_work import UnitOfWork
 
 PER_PAGE = 20
 REASON_MAX = 1000
-EXCEPTION_COUNT_CAP = 100  # the navigation shows "99+" beyond this; the count never walks further
 
 
 def exception_queue(after: str | None, *, actor: Actor, uow: UnitOfWork) -> Page[InvoiceView]:
@@ -27,15 +26,6 @@ def exception_queue(after: str | None, *, actor: Actor, uow: UnitOfWork) -> Page
         rows = uow.invoices.exceptions(after, PER_PAGE + 1, actor)
     items = rows[:PER_PAGE]
     return Page(items, _cursor(items[-1]) if len(rows) > PER_PAGE else None, None)
-
-
-def exception_count(*, actor: Actor, uow: UnitOfWork) -> int:
-    """How many invoices wait in the actor's exception queue (the navigation's badge), at most the cap; 0 without
-    the permission."""
-    if not actor.can(Permission.INVOICE_RESOLVE):
-        return 0
-    with uow:
-        return uow.invoices.exception_count(actor, EXCEPTION_COUNT_CAP)
 
 
 def resolve_invoice(invoice_id: int, accept: bool, reason: str, expected_version: int, *, actor: Actor,

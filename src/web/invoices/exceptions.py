@@ -1,14 +1,12 @@
 """The exception queue (finance): invoices whose match failed, oldest first, each mismatch in words; accept with a
-reason (ready to pay) or reject with a reason, by keyboard like the approval inbox; and the navigation's badge."""
+reason (ready to pay) or reject with a reason, by keyboard like the approval inbox."""
 
-import logging
-
-from flask import Blueprint, flash, g, request, url_for
+from flask import Blueprint, flash, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as HttpResponse
 
 from domain.invoicing.models import InvoiceStatus, SupplierInvoice
-from domain.invoicing.resolution import EXCEPTION_COUNT_CAP, exception_count, exception_queue, resolve_invoice
+from domain.invoicing.resolution import exception_queue, resolve_invoice
 from domain.invoicing.services import get_invoice
 from domain.shared.errors import InvalidTransition, StaleVersion, ValidationFailed
 from web.customers.forms import version_of
@@ -17,7 +15,6 @@ from web.guard import current_actor
 from web.htmx import hx_target, render, see_other
 from web.i18n import error_messages
 
-log = logging.getLogger("houtai.web")
 bp = Blueprint("invoice_exceptions", __name__, url_prefix="/invoices")
 
 
@@ -34,20 +31,6 @@ def accept(invoice_id: int) -> HttpResponse:
 @bp.post("/<int:invoice_id>/reject")
 def reject(invoice_id: int) -> HttpResponse:
     return _resolve(invoice_id, False)
-
-
-@bp.app_template_global("invoice_exceptions_badge")
-def exceptions_badge() -> str:
-    """The navigation's count of invoices in the actor's exception queue ("" for none, "99+" beyond the cap);
-    counted once per request, only when the layout shows the link, and never breaking a page."""
-    if "invoice_exceptions" not in g:
-        try:
-            g.invoice_exceptions = exception_count(actor=g.actor, uow=deps().reader())
-        except Exception:
-            log.warning("invoices.badge_unavailable", exc_info=True)
-            g.invoice_exceptions = 0
-    count: int = g.invoice_exceptions
-    return f"{EXCEPTION_COUNT_CAP - 1}+" if count >= EXCEPTION_COUNT_CAP else str(count or "")
 
 
 def _resolve(invoice_id: int, accept: bool) -> HttpResponse:

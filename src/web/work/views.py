@@ -1,10 +1,10 @@
-"""The owner's work queue: contracts with open renewal reminders and recent expiries; the count in the nav."""
+"""The owner's work queue: contracts with open renewal reminders and recent expiries."""
 
-from flask import Blueprint, flash, g, url_for
+from flask import Blueprint, flash, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as HttpResponse
 
-from domain.contracts.reminder_services import acknowledge_reminder, count_open_reminders, work_queue
+from domain.contracts.reminder_services import acknowledge_reminder, work_queue
 from domain.contracts.reminders import local_today
 from web.deps import deps
 from web.guard import current_actor
@@ -29,14 +29,3 @@ def acknowledge(contract_id: int) -> HttpResponse:
         return index()
     flash(_("Reminder acknowledged."), "success")
     return see_other(url_for(".index"))
-
-
-@bp.app_context_processor
-def _nav_count() -> dict[str, object]:
-    return {"open_reminder_count": _open_reminder_count}
-
-
-def _open_reminder_count() -> int:
-    """Called by the layout only where it shows the Work link, so pages without it run no query."""
-    actor = g.get("actor")
-    return count_open_reminders(actor=actor, uow=deps().reader()) if actor else 0
