@@ -223,12 +223,18 @@ def test_send_records_when_and_refuses_a_supplier_blacklisted_meanwhile() -> Non
     assert sent.status is OrderStatus.SENT and sent.sent_at == CLOCK.now()
 
 
-def test_nothing_received_may_be_cancelled_and_a_partly_received_order_closes_with_a_reason() -> None:
+def sent_order() -> tuple[FakeUnitOfWork, Actor, PurchaseOrder, PurchaseOrder]:
+    """A world with an order its buyer drafted, a procurement manager approved and the buyer sent."""
     uow = world()
     buyer, manager = buyer_of(uow), person(uow, "pm", {"procurement_manager"})
     order = submitted(uow, buyer, manager)
     decide(uow, manager)
-    sent = workflow.send_order(order.id or 0, order_of(uow, order).version, actor=buyer, uow=uow, clock=CLOCK)
+    return uow, buyer, order, workflow.send_order(order.id or 0, order_of(uow, order).version, actor=buyer, uow=uow,
+                                                  clock=CLOCK)
+
+
+def test_nothing_received_may_be_cancelled_and_a_partly_received_order_closes_with_a_reason() -> None:
+    uow, buyer, order, sent = sent_order()
     stored = uow.purchase_orders.rows[order.id or 0]
     stored.lines[1].received_quantity = stored.lines[1].accepted_quantity = D("1")
 
@@ -246,11 +252,7 @@ def test_nothing_received_may_be_cancelled_and_a_partly_received_order_closes_wi
 
 
 def test_an_invoiced_order_is_not_cancelled_until_the_invoice_is_rejected() -> None:
-    uow = world()
-    buyer, manager = buyer_of(uow), person(uow, "pm", {"procurement_manager"})
-    order = submitted(uow, buyer, manager)
-    decide(uow, manager)
-    sent = workflow.send_order(order.id or 0, order_of(uow, order).version, actor=buyer, uow=uow, clock=CLOCK)
+    uow, buyer, order, sent = sent_order()
     stored = uow.purchase_orders.rows[order.id or 0]
     stored.lines[0].invoiced_quantity = D("2")  # an invoice before any receipt: it waits in the exception queue
 
