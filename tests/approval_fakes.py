@@ -17,6 +17,7 @@ from domain.approvals.records import (
 )
 from domain.identity.models import Actor
 from domain.unit_of_work import UnitOfWork
+from tests.fake_rows import insert_row
 
 if TYPE_CHECKING:
     from tests.fakes import FakeUserRepository
@@ -62,9 +63,7 @@ class FakeDelegationRepository:
         return replace(found[0]) if found else None
 
     def add(self, delegation: Delegation) -> int:
-        new_id = len(self.rows) + 1
-        self.rows[new_id] = replace(delegation, id=new_id)
-        return new_id
+        return insert_row(self.rows, delegation)
 
     def end(self, delegation_id: int, at: datetime) -> None:
         self.rows[delegation_id].ended_at = at
@@ -107,9 +106,7 @@ class FakeApprovalRepository:
                       if u.is_active and role_key in u.roles and u.department_id == department_id)
 
     def add_request(self, request: ApprovalRequest) -> int:
-        new_id = len(self.requests) + 1
-        self.requests[new_id] = replace(request, id=new_id)
-        return new_id
+        return insert_row(self.requests, request)
 
     def get_request(self, request_id: int) -> ApprovalRequest | None:
         request = self.requests.get(request_id)
@@ -123,9 +120,7 @@ class FakeApprovalRepository:
                 if r.document_type == document_type and r.document_id == document_id]
 
     def add_task(self, task: ApprovalTask) -> int:
-        new_id = len(self.tasks) + 1
-        self.tasks[new_id] = replace(task, id=new_id)
-        return new_id
+        return insert_row(self.tasks, task)
 
     def get_task(self, task_id: int) -> ApprovalTask | None:
         task = self.tasks.get(task_id)

@@ -31,6 +31,7 @@ from domain.jobs.models import Job, JobStatus
 from domain.shared.errors import NotFound
 from domain.shared.paging import Page, decode_cursor, encode_cursor
 from tests.approval_fakes import FakeApprovalRepository, FakeDelegationRepository
+from tests.fake_rows import insert_row
 from tests.procurement_fakes import (
     FakeBudgetRepository,
     FakeInvoiceRepository,
@@ -128,9 +129,7 @@ class FakeUserRepository:
         self.password_changed: dict[int, datetime] = {}
 
     def add(self, user: User) -> int:
-        user_id = len(self.users) + 1
-        self.users[user_id] = replace(user, id=user_id)
-        return user_id
+        return insert_row(self.users, user)
 
     def get(self, user_id: int) -> User | None:
         user = self.users.get(user_id)
@@ -383,9 +382,7 @@ class FakeCustomerRepository:
         self.refreshed: list[int] = []
 
     def add(self, customer: Customer) -> int:
-        customer_id = len(self.rows) + 1
-        self.rows[customer_id] = replace(customer, id=customer_id)
-        return customer_id
+        return insert_row(self.rows, customer)
 
     def get(self, customer_id: int, actor: Actor) -> Customer | None:
         customer = self.rows.get(customer_id)
@@ -494,9 +491,7 @@ class FakeContactRepository:
         self.rows: dict[int, Contact] = {}
 
     def add(self, contact: Contact) -> int:
-        contact_id = len(self.rows) + 1
-        self.rows[contact_id] = replace(contact, id=contact_id)
-        return contact_id
+        return insert_row(self.rows, contact)
 
     def get(self, contact_id: int, customer_id: int) -> Contact | None:
         contact = self.rows.get(contact_id)
@@ -559,9 +554,7 @@ class FakeMergeRepository:
                 and set(m.tags) <= self.tags.get(s, set()))
 
     def add(self, merge: Merge) -> int:
-        merge_id = len(self.rows) + 1
-        self.rows[merge_id] = replace(merge, id=merge_id)
-        return merge_id
+        return insert_row(self.rows, merge)
 
     def get(self, merge_id: int) -> Merge | None:
         return self.rows.get(merge_id)
@@ -701,9 +694,7 @@ class FakeContractRepository:
         return next((replace(c) for c in self.rows.values() if c.form_token == form_token), None)
 
     def add(self, contract: Contract) -> int:
-        contract_id = len(self.rows) + 1
-        self.rows[contract_id] = replace(contract, id=contract_id)
-        return contract_id
+        return insert_row(self.rows, contract)
 
     def get(self, contract_id: int, actor: Actor) -> Contract | None:
         contract = self.rows.get(contract_id)
@@ -765,9 +756,7 @@ class FakeContractAttachmentRepository:
         self.rows: dict[int, Attachment] = {}
 
     def add(self, attachment: Attachment) -> int:
-        attachment_id = len(self.rows) + 1
-        self.rows[attachment_id] = replace(attachment, id=attachment_id)
-        return attachment_id
+        return insert_row(self.rows, attachment)
 
     def get(self, attachment_id: int) -> Attachment | None:
         attachment = self.rows.get(attachment_id)
@@ -839,9 +828,7 @@ class FakeJobRepository:
         self.rows: dict[int, Job] = {}
 
     def add(self, job: Job) -> int:
-        job_id = len(self.rows) + 1
-        self.rows[job_id] = replace(job, id=job_id)
-        return job_id
+        return insert_row(self.rows, job)
 
     def get(self, job_id: int) -> Job | None:
         job = self.rows.get(job_id)
@@ -937,9 +924,7 @@ class FakeSavedViewRepository:
         self._users = users
 
     def add(self, view: SavedView) -> int:
-        view_id = len(self.rows) + 1
-        self.rows[view_id] = replace(view, id=view_id)
-        return view_id
+        return insert_row(self.rows, view)
 
     def get(self, view_id: int) -> SavedView | None:
         return self.rows.get(view_id)
@@ -970,9 +955,7 @@ class FakeImportRepository:
         self._customers, self._users, self._suppliers = customers, users, suppliers
 
     def add(self, batch: ImportBatch) -> int:
-        batch_id = len(self.batches) + 1
-        self.batches[batch_id] = replace(batch, id=batch_id)
-        return batch_id
+        return insert_row(self.batches, batch)
 
     def get(self, batch_id: int) -> ImportBatch | None:
         batch = self.batches.get(batch_id)

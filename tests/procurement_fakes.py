@@ -56,6 +56,7 @@ from domain.suppliers.models import (
     SupplierSummary,
 )
 from domain.suppliers.scorecard import ScorecardCounts
+from tests.fake_rows import insert_row
 
 if TYPE_CHECKING:
     from tests.fakes import FakeUserRepository
@@ -66,9 +67,7 @@ class FakeBudgetRepository:
         self.ledger: list[BudgetEntry] = []
 
     def add(self, budget: Budget) -> int:
-        new_id = len(self.rows) + 1
-        self.rows[new_id] = replace(budget, id=new_id)
-        return new_id
+        return insert_row(self.rows, budget)
 
     def get(self, budget_id: int) -> Budget | None:
         found = self.rows.get(budget_id)
@@ -129,8 +128,7 @@ class FakeRequisitionRepository:
         self._line_ids = 0
 
     def add(self, requisition: Requisition) -> int:
-        new_id = len(self.rows) + 1
-        self.rows[new_id] = replace(requisition, id=new_id)
+        new_id = insert_row(self.rows, requisition)
         self.replace_lines(new_id, requisition.lines)
         return new_id
 
@@ -291,9 +289,7 @@ class FakeReceivingRepository:
         return next((r for r in self.receipts.values() if r.form_token == form_token), None)
 
     def add(self, receipt: GoodsReceipt) -> int:
-        receipt_id = len(self.receipts) + 1
-        self.receipts[receipt_id] = replace(receipt, id=receipt_id)
-        return receipt_id
+        return insert_row(self.receipts, receipt)
 
     def receive_line(self, order_line_id: int, accepted: Decimal, rejected: Decimal, most_accepted: Decimal) -> bool:
         line = self.book.line(order_line_id)
@@ -350,9 +346,7 @@ class FakeInvoiceRepository:
         return next((i for i in self.invoices.values() if i.form_token == form_token), None)
 
     def add(self, invoice: SupplierInvoice) -> int:
-        invoice_id = len(self.invoices) + 1
-        self.invoices[invoice_id] = replace(invoice, id=invoice_id)
-        return invoice_id
+        return insert_row(self.invoices, invoice)
 
     def bill_line(self, order_line_id: int, quantity: Decimal) -> LineFacts:
         line = self.book.line(order_line_id)
@@ -427,9 +421,7 @@ class FakeSupplierRepository:
         self.rows: dict[int, Supplier] = {}
 
     def add(self, supplier: Supplier) -> int:
-        new_id = len(self.rows) + 1
-        self.rows[new_id] = replace(supplier, id=new_id)
-        return new_id
+        return insert_row(self.rows, supplier)
 
     def get(self, supplier_id: int) -> Supplier | None:
         found = self.rows.get(supplier_id)
@@ -489,9 +481,7 @@ class FakeSupplierContactRepository:
         self.rows: dict[int, SupplierContact] = {}
 
     def add(self, contact: SupplierContact) -> int:
-        new_id = len(self.rows) + 1
-        self.rows[new_id] = replace(contact, id=new_id)
-        return new_id
+        return insert_row(self.rows, contact)
 
     def get(self, contact_id: int, supplier_id: int) -> SupplierContact | None:
         found = self.rows.get(contact_id)
@@ -522,9 +512,7 @@ class FakeSupplierDocumentRepository:
         self._suppliers = suppliers
 
     def add(self, document: SupplierDocument) -> int:
-        new_id = len(self.rows) + 1
-        self.rows[new_id] = replace(document, id=new_id)
-        return new_id
+        return insert_row(self.rows, document)
 
     def get(self, document_id: int, supplier_id: int) -> SupplierDocument | None:
         found = self.rows.get(document_id)
