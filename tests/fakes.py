@@ -31,7 +31,7 @@ from domain.jobs.models import Job, JobStatus
 from domain.shared.errors import NotFound
 from domain.shared.paging import Page, decode_cursor, encode_cursor
 from tests.approval_fakes import FakeApprovalRepository, FakeDelegationRepository
-from tests.fake_rows import insert_row
+from tests.fake_rows import FakeContactBook, insert_row
 from tests.procurement_fakes import (
     FakeBudgetRepository,
     FakeInvoiceRepository,
@@ -486,32 +486,11 @@ class FakeFollowUpRepository:
                 if after is None or (due, i) > after][:limit]
 
 
-class FakeContactRepository:
-    def __init__(self) -> None:
-        self.rows: dict[int, Contact] = {}
-
-    def add(self, contact: Contact) -> int:
-        return insert_row(self.rows, contact)
-
-    def get(self, contact_id: int, customer_id: int) -> Contact | None:
-        contact = self.rows.get(contact_id)
-        return contact if contact and contact.customer_id == customer_id else None
+class FakeContactRepository(FakeContactBook[Contact]):
+    owner = "customer_id"
 
     def for_customer(self, customer_id: int) -> list[Contact]:
-        return [c for c in self.rows.values() if c.customer_id == customer_id]
-
-    def update(self, contact: Contact, expected_version: int) -> bool:
-        assert contact.id is not None
-        if self.rows[contact.id].version != expected_version:
-            return False
-        self.rows[contact.id] = contact
-        return True
-
-    def delete(self, contact_id: int, expected_version: int) -> bool:
-        if self.rows[contact_id].version != expected_version:
-            return False
-        del self.rows[contact_id]
-        return True
+        return self.of_owner(customer_id)
 
 
 class FakeMergeRepository:

@@ -56,7 +56,7 @@ from domain.suppliers.models import (
     SupplierSummary,
 )
 from domain.suppliers.scorecard import ScorecardCounts
-from tests.fake_rows import insert_row
+from tests.fake_rows import FakeContactBook, insert_row
 
 if TYPE_CHECKING:
     from tests.fakes import FakeUserRepository
@@ -476,31 +476,11 @@ class FakeSupplierRepository:
                      for s in rows], None, None)
 
 
-class FakeSupplierContactRepository:
-    def __init__(self) -> None:
-        self.rows: dict[int, SupplierContact] = {}
-
-    def add(self, contact: SupplierContact) -> int:
-        return insert_row(self.rows, contact)
-
-    def get(self, contact_id: int, supplier_id: int) -> SupplierContact | None:
-        found = self.rows.get(contact_id)
-        return found if found and found.supplier_id == supplier_id else None
+class FakeSupplierContactRepository(FakeContactBook[SupplierContact]):
+    owner = "supplier_id"
 
     def for_supplier(self, supplier_id: int) -> list[SupplierContact]:
-        return [c for c in self.rows.values() if c.supplier_id == supplier_id]
-
-    def update(self, contact: SupplierContact, expected_version: int) -> bool:
-        if self.rows[contact.id or 0].version != expected_version:
-            return False
-        self.rows[contact.id or 0] = contact
-        return True
-
-    def delete(self, contact_id: int, expected_version: int) -> bool:
-        if self.rows[contact_id].version != expected_version:
-            return False
-        del self.rows[contact_id]
-        return True
+        return self.of_owner(supplier_id)
 
 
 class FakeSupplierDocumentRepository:
