@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import exc, text
+from sqlalchemy.pool import StaticPool
 
 from adapters.sqlalchemy.engine import make_engine
 from adapters.sqlalchemy.migrate import downgrade, is_current, upgrade
@@ -40,6 +41,24 @@ def test_the_procurement_migration_keeps_contracts_and_their_amendments(tmp_path
     downgrade(engine, "0008")
     upgrade(engine)
     assert is_current(engine)
+    engine.dispose()
+
+
+def test_a_failed_migration_leaves_foreign_keys_on_for_the_next_user_of_its_connection(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}", poolclass=StaticPool)  # one connection, reused
+    upgrade(engine, "0008")
+    raw = engine.raw_connection()
+    raw.execute("PRAGMA foreign_keys=OFF")  # a contract whose customer is gone: 0009's check refuses it
+    raw.execute(USER)
+    raw.execute(CONTRACT)
+    raw.execute("PRAGMA foreign_keys=ON")
+    raw.close()
+
+    with pytest.raises(RuntimeError, match="dangling references"):
+        upgrade(engine)
+
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     engine.dispose()
 
 
